@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+#include "Relay.h"
+
+#include "BodySpool.h"
+#include "ProxyCall.h"
+#include "cache/CacheStore.h"
+#include "cache/Gzip.h"
+#include "http/HttpExchange.h"
+#include "http/HttpServer.h"
+#include "http/RequestBodyPipe.h"
+#include "keys/ApiKeyProvider.h"
+#include "log/RequestLog.h"
+#include "vt/ApiRouter.h"
+#include "vt/KeyRewriter.h"
+#include "vt/MultipartFieldFilter.h"
+#include "vt/ResponseRewriter.h"
+#include "vt/VtError.h"
+
+#include <QBuffer>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+
+Q_LOGGING_CATEGORY(lcRelay, "vtrelay.relay")
+Q_LOGGING_CATEGORY(lcRequests, "vtrelay.requests")
+
+namespace vtrelay {
+
+namespace {
+// urlencoded v2 bodies are rewritten in memory, so they are bounded.
+constexpr qint64 kMaxFormBodyBytes = 1024 * 1024;
+
+QString clientOf(const HttpRequest &request)
+{
+    const QByteArray origin = request.headers.value("origin");
+    if (!origin.isEmpty())
+        return QString::fromUtf8(origin);
+    return QString::fromUtf8(request.headers.value("user-agent"));
+}
+
+QString apiName(ApiRoute::Api api)
+{
+    switch (api) {
+    case ApiRoute::Api::V3: return QStringLiteral("v3");
+    case ApiRoute::Api::V2: return QStringLiteral("v2");
+    case ApiRoute::Api::None: break;
+    }
+    return QString();
+}
+
+bool wantsFreshAnswer(const HttpRequest &request)
+{
+    return request.headers.hasToken("cache-control", "no-cache")
+        || request.headers.hasToken("cache-control", "max-age=0")
+        || request.headers.hasToken("pragma", "no-cache");
+}
+} // namespace
+
+Relay::Relay(const RelaySettings &settings, ApiKeyProvider *keys, QObject *parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_keys(keys)
+    , m_log(new RequestLog(10'000, this))
+    , m_upstream(new UpstreamClient(this))
+    , m_policy(settings.cachePolicy)
+{
+    m_flushTimer.setInterval(2000);
+    connect(&m_flushTimer, &QTimer::timeout, this, [this] {
+        if (m_cache)
+            m_cache->flush();
+    });
+}
+
+Relay::~Relay()
+{
+    stop();
+}
+
+bool Relay::start(QString *error)
+{
+    if (!m_upstream->configure(m_settings.upstream, error))
+        return false;
+
+    m_cache = new CacheStore(m_settings.cacheDirectory, this);
+    connect(m_cache, &CacheStore::recovered, this, &Relay::cacheRecovered);
+    if (!m_cache->open(error))
+        return false;
+
+    m_server = new HttpServer(m_settings.http, this);
+    connect(m_server, &HttpServer::exchangeStarted, this, &Relay::onExchange);
+    if (!m_server->listen(m_settings.address, m_settings.port)) {
+        *error = QStringLiteral("Cannot listen on %1:%2: %3. Is another VT Relay running? Choose another "
+                                "port with --listen.")
+                     .arg(m_settings.address.toString())
+                     .arg(m_settings.port)
+                     .arg(m_server->errorString());
+        delete m_server;
+        m_server = nullptr;
+        return false;
+    }
+    m_flushTimer.start();
+    emit listening(QStringLiteral("%1:%2").arg(m_settings.address.toString()).arg(m_server->serverPort()));
+    return true;
+}
+
+void Relay::stop()
+{
+    m_flushTimer.stop();
+    if (m_server)
+        m_server->close();
+    if (m_cache)
+        m_cache->flush();
+}
+
+quint16 Relay::serverPort() const
+{
+    return m_server ? m_server->serverPort() : 0;
+}
+
+void Relay::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    qCInfo(lcRelay) << (paused ? "Relay paused" : "Relay resumed");
+    emit pausedChanged(paused);
+}
+
+void Relay::onExchange(HttpExchange *exchange)
+{
+    const HttpRequest &request = exchange->request();
+    const ApiRoute route = ApiRouter::route(request.method, request.target);
+
+    if (!route.isApi()) {
+        if (request.path() == "/" && (request.method == "GET" || request.method == "HEAD")) {
+            answerRelayInfo(exchange, route);
+            return;
+        }
+        respondWithError(exchange, route, 404, QStringLiteral("RelayNotFound"),
+                         QStringLiteral("VT Relay forwards only /api/v3/ and /vtapi/v2/ requests; %1 is neither.")
+                             .arg(QString::fromUtf8(KeyRewriter::redactTarget(request.path()))));
+        return;
+    }
+    if (m_paused) {
+        respondWithError(exchange, route, 503, QStringLiteral("RelayPaused"),
+                         QStringLiteral("VT Relay is paused. Resume it from the tray menu."), 60);
+        return;
+    }
+    if (!m_keys->hasKey()) {
+        respondWithError(exchange, route, route.api == ApiRoute::Api::V2 ? 403 : 401, QStringLiteral("RelayNoApiKey"),
+                         QStringLiteral("VT Relay has no VirusTotal API key. Set one with `vtrelay key set` "
+                                        "(it reads the key from standard input), in the window's Key tab, or "
+                                        "through the VTRELAY_API_KEY environment variable."));
+        return;
+    }
+
+    const bool read = request.method == "GET" || request.method == "HEAD";
+    if (route.isCacheable() && read) {
+        if (wantsFreshAnswer(request)) {
+            forward(exchange, route, "BYPASS");
+            return;
+        }
+        if (const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
+            entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch())) {
+            serveFromCache(exchange, route, *entry, "HIT");
+            return;
+        }
+        forward(exchange, route, "MISS");
+        return;
+    }
+    forward(exchange, route, "BYPASS");
+}
+
+void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome)
+{
+    const HttpRequest &request = exchange->request();
+    const QByteArray key = m_keys->key().toUtf8();
+    HttpHeaders headers = UpstreamClient::forwardableHeaders(request.headers);
+    KeyRewriter::stripRequestHeaders(headers);
+    if (route.api == ApiRoute::Api::V3)
+        headers.set("x-apikey", key);
+
+    const QByteArray query = KeyRewriter::upstreamQuery(route, key);
+    const QByteArray pathAndQuery = request.path() + (query.isEmpty() ? QByteArray() : '?' + query);
+    QPointer<HttpExchange> guard(exchange);
+
+    auto send = [this, guard, route, outcome, pathAndQuery, headers](QIODevice *body, qint64 size) {
+        if (!guard || guard->isAborted())
+            return;
+        QNetworkReply *reply = m_upstream->send(guard->request().method, pathAndQuery, headers, body, size);
+        new ProxyCall(this, guard, route, outcome, reply);
+    };
+
+    if (!request.hasBody()) {
+        send(nullptr, -1);
+        return;
+    }
+
+    const QByteArray contentType = request.headers.value("content-type").toLower();
+    const bool v2 = route.api == ApiRoute::Api::V2;
+    if (v2 && contentType.startsWith("application/x-www-form-urlencoded")) {
+        if (request.contentLength > kMaxFormBodyBytes) {
+            respondWithError(exchange, route, 413, QStringLiteral("RelayRequestTooLarge"),
+                             QStringLiteral("A form body may hold at most %1 bytes.").arg(kMaxFormBodyBytes));
+            return;
+        }
+        auto *spool = new BodySpool(exchange->body(), {}, exchange);
+        connect(spool, &BodySpool::ready, exchange, [spool, send] {
+            const QByteArray stripped = KeyRewriter::stripFormKey(spool->readAll());
+            auto *buffer = new QBuffer(spool);
+            buffer->setData(stripped);
+            buffer->open(QIODevice::ReadOnly);
+            send(buffer, stripped.size());
+        });
+        return;
+    }
+
+    BodySpool::Filter filter;
+    const QByteArray boundary = MultipartFieldFilter::boundaryOf(request.headers.value("content-type"));
+    if (v2 && contentType.startsWith("multipart/form-data") && !boundary.isEmpty()) {
+        auto multipart = std::make_shared<MultipartFieldFilter>(boundary, "apikey");
+        filter = [multipart](const QByteArray &chunk, bool last) {
+            return last ? multipart->finish() : multipart->process(chunk);
+        };
+    }
+
+    if (!filter && request.contentLength >= 0) {
+        // The size is known and nothing changes in the body, so it streams straight through.
+        send(exchange->body(), request.contentLength);
+        return;
+    }
+    auto *spool = new BodySpool(exchange->body(), filter, exchange);
+    connect(spool, &BodySpool::ready, exchange, [this, guard, route, spool, send] {
+        if (spool->hasError()) {
+            if (guard)
+                respondWithError(guard, route, 507, QStringLiteral("RelayUploadFailed"), spool->errorString());
+            return;
+        }
+        send(spool->device(), spool->size());
+    });
+}
+
+void Relay::serveFromCache(HttpExchange *exchange, const ApiRoute &route, const CacheEntry &entry,
+                           const QByteArray &outcome)
+{
+    m_cache->recordHit(entry.key);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+
+    HttpHeaders headers = entry.headers;
+    headers.set("X-Cache", outcome);
+    headers.set("Age", QByteArray::number(entry.ageSeconds(now)));
+    if (!headers.contains("content-type"))
+        headers.set("Content-Type", "application/json");
+
+    QByteArray decoded;
+    const bool rewrite = ProxyCall::needsRewrite(route);
+    const bool needDecoded = rewrite || !exchange->acceptsGzip() || m_recordBodies;
+    if (needDecoded && !Gzip::decompress(entry.gzipBody, &decoded)) {
+        qCWarning(lcRelay).noquote() << "Cached entry" << entry.key << "is unreadable; fetching it again";
+        m_cache->remove(entry.key);
+        forward(exchange, route, "MISS");
+        return;
+    }
+    if (rewrite) {
+        const QByteArray host = exchange->request().headers.value("host");
+        const QByteArray origin = "http://" + host;
+        decoded = ResponseRewriter({"https://www.virustotal.com", "https://virustotal.com"}, origin, QByteArray())
+                      .rewrite(decoded);
+    }
+    if (exchange->acceptsGzip()) {
+        headers.set("Content-Encoding", "gzip");
+        exchange->respond(entry.status, headers, rewrite ? Gzip::compress(decoded) : entry.gzipBody);
+    } else {
+        exchange->respond(entry.status, headers, decoded);
+    }
+    logExchange(exchange, route, outcome, QString(), decoded);
+}
+
+void Relay::respondWithError(HttpExchange *exchange, const ApiRoute &route, int status, const QString &code,
+                             const QString &message, int retryAfterSeconds)
+{
+    if (!exchange || exchange->hasResponseStarted())
+        return;
+    HttpHeaders headers{{"Content-Type", "application/json"}, {"X-Cache", "BYPASS"}};
+    if (retryAfterSeconds > 0)
+        headers.append("Retry-After", QByteArray::number(retryAfterSeconds));
+    const QByteArray body = vtErrorBody(code, m_keys->redact(message));
+    exchange->respond(status, headers, body);
+    logExchange(exchange, route, "BYPASS", code, body);
+}
+
+void Relay::answerRelayInfo(HttpExchange *exchange, const ApiRoute &route)
+{
+    const QJsonObject info{
+        {QStringLiteral("name"), QStringLiteral("VT Relay")},
+        {QStringLiteral("version"), QStringLiteral(VTRELAY_VERSION)},
+        {QStringLiteral("upstream"), m_settings.upstream.baseUrl.toString()},
+        {QStringLiteral("key"), m_keys->hasKey() ? QStringLiteral("set") : QStringLiteral("missing")},
+        {QStringLiteral("usage"), QStringLiteral("Send VirusTotal API requests here: /api/v3/... or /vtapi/v2/...")},
+    };
+    HttpHeaders headers{{"Content-Type", "application/json"}, {"X-Cache", "BYPASS"}};
+    exchange->respond(200, headers, QJsonDocument(info).toJson(QJsonDocument::Compact));
+    logExchange(exchange, route, "BYPASS", QString(), QByteArray());
+}
+
+void Relay::logExchange(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome,
+                        const QString &errorCode, const QByteArray &decodedBody)
+{
+    const HttpRequest &request = exchange->request();
+    RequestRecord record;
+    record.timeMs = QDateTime::currentMSecsSinceEpoch() - exchange->elapsedMs();
+    record.client = m_keys->redact(clientOf(request));
+    record.method = QString::fromLatin1(request.method);
+    record.target = m_keys->redact(QString::fromUtf8(KeyRewriter::redactTarget(request.target)));
+    record.api = apiName(route.api);
+    record.kind = ApiRoute::kindName(route.kind);
+    record.objectId = m_keys->redact(route.objectId);
+    record.status = exchange->responseStatus();
+    record.cacheOutcome = QString::fromLatin1(outcome);
+    record.latencyMs = exchange->elapsedMs();
+    record.bytes = exchange->responseBodyBytes();
+    record.errorCode = errorCode;
+    for (const auto &field : request.headers.fields()) {
+        const bool secret = field.first.compare("x-apikey", Qt::CaseInsensitive) == 0
+            || field.first.compare("authorization", Qt::CaseInsensitive) == 0
+            || field.first.compare("cookie", Qt::CaseInsensitive) == 0;
+        record.requestHeaders.append(field.first, secret ? QByteArray("<redacted>") : m_keys->redact(field.second));
+    }
+    record.responseHeaders = exchange->responseHeaders();
+    if (m_recordBodies)
+        record.responseBody = m_keys->redact(decodedBody.left(RequestLog::kBodyPreviewBytes));
+
+    qCInfo(lcRequests).noquote() << QStringLiteral("%1 %2 %3 %4 %5 ms %6 B%7")
+                                        .arg(record.method, record.target)
+                                        .arg(record.status)
+                                        .arg(record.cacheOutcome)
+                                        .arg(record.latencyMs)
+                                        .arg(record.bytes)
+                                        .arg(errorCode.isEmpty() ? QString() : u' ' + errorCode);
+    m_log->append(std::move(record));
+}
+
+void Relay::noteUpstreamStatus(int status, const QByteArray &)
+{
+    if (m_upstreamDown) {
+        m_upstreamDown = false;
+        qCInfo(lcRelay) << "The upstream answers again";
+        emit upstreamReachable();
+    }
+    if (status == 401)
+        emit keyRejected();
+}
+
+void Relay::noteUpstreamUnreachable(const QString &message)
+{
+    if (!m_upstreamDown) {
+        m_upstreamDown = true;
+        emit upstreamUnreachable(message);
+    }
+}
+
+} // namespace vtrelay
