@@ -123,6 +123,9 @@ QNetworkReply *UpstreamClient::send(const QByteArray &method, const QByteArray &
         request.setHeader(QNetworkRequest::ContentLengthHeader, bodySize);
 
     qCDebug(lcUpstream).noquote() << "Sending" << method << url.path();
+    // A custom "HEAD" verb would make Qt wait for a body of Content-Length bytes.
+    if (method == "HEAD")
+        return m_network->head(request);
     return m_network->sendCustomRequest(request, method, body);
 }
 
