@@ -279,10 +279,25 @@ bool CacheStore::remove(const QString &key)
     s.bind(1, target);
     if (!checkResult(s.step(), "delete"))
         return false;
+    const bool removed = sqlite3_changes(m_db) > 0;
     Statement a(m_db, "DELETE FROM aliases WHERE key = ?");
     a.bind(1, target);
     checkResult(a.step(), "delete");
-    return sqlite3_changes(m_db) >= 0;
+    return removed;
+}
+
+int CacheStore::removeByPrefix(const QString &prefix)
+{
+    if (!m_db || prefix.isEmpty())
+        return 0;
+    QStringList keys;
+    Statement s(m_db, "SELECT key FROM entries WHERE substr(key, 1, length(?1)) = ?1");
+    s.bind(1, prefix);
+    while (s.step() == SQLITE_ROW)
+        keys.append(s.text(0));
+    for (const QString &key : std::as_const(keys))
+        remove(key);
+    return int(keys.size());
 }
 
 int CacheStore::clear()
@@ -367,15 +382,21 @@ QList<CacheEntry> CacheStore::search(const QString &text, int limit)
 int CacheStore::evictToSize(qint64 maxBytes)
 {
     int evicted = 0;
-    while (m_db && stats().bytes > maxBytes) {
-        Statement s(m_db, "SELECT key FROM entries ORDER BY stored_at ASC LIMIT 64");
-        QStringList keys;
+    qint64 bytes = stats().bytes;
+    while (m_db && bytes > maxBytes) {
+        Statement s(m_db, "SELECT key, size FROM entries ORDER BY stored_at ASC LIMIT 64");
+        QList<QPair<QString, qint64>> oldest;
         while (s.step() == SQLITE_ROW)
-            keys.append(s.text(0));
-        if (keys.isEmpty())
+            oldest.append({s.text(0), s.integer(1)});
+        if (oldest.isEmpty())
             break;
-        for (const QString &key : keys) {
-            remove(key);
+        // Stops within a batch once enough is gone, so that only the oldest entries needed are deleted.
+        for (const auto &[key, size] : std::as_const(oldest)) {
+            if (bytes <= maxBytes)
+                break;
+            if (!remove(key))
+                return evicted;
+            bytes -= size;
             ++evicted;
         }
     }

@@ -40,6 +40,8 @@ public:
     std::optional<CacheEntry> find(const QString &key);
     bool store(const CacheEntry &entry);
     bool remove(const QString &key);
+    // Removes every entry whose key starts with prefix; returns how many.
+    int removeByPrefix(const QString &prefix);
     int clear();
     // Maps alias to key, so that a lookup by alias finds key's entry.
     void addAlias(const QString &alias, const QString &key);

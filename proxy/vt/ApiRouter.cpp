@@ -172,6 +172,11 @@ void ApiRouter::routeV3(ApiRoute &route, const QByteArray &method, const QList<Q
 
     if (!read)
         return;
+    // Downloads and their signed, expiring links are never cached, whichever collection they belong to
+    // (files/, intelligence/zip_files/).
+    const QString lastSegment = rest.isEmpty() ? QString() : rest.last();
+    if (lastSegment == u"download_url" || lastSegment == u"download")
+        return;
 
     const QByteArray normalized = normalizedQuery(query);
     switch (route.kind) {
@@ -183,9 +188,6 @@ void ApiRouter::routeV3(ApiRoute &route, const QByteArray &method, const QList<Q
             return; // collection listings and single-use upload URLs
         if (route.subPath.isEmpty())
             route.cacheClass = ApiRoute::CacheClass::Object;
-        else if (route.subPath == u"download_url" || route.subPath == u"download"
-                 || route.subPath.endsWith(u"/download"))
-            return; // signed, expiring links that also count as downloads
         else
             route.cacheClass = ApiRoute::CacheClass::Collection;
         break;
@@ -200,6 +202,10 @@ void ApiRouter::routeV3(ApiRoute &route, const QByteArray &method, const QList<Q
             return;
         break;
     case ApiRoute::Kind::Search:
+        // Only the searches themselves: other intelligence endpoints (zip files, retrohunt
+        // jobs) report the state of a job that changes.
+        if (collection == "intelligence" && segments.value(1) != "search")
+            return;
         route.cacheClass = ApiRoute::CacheClass::Collection;
         break;
     case ApiRoute::Kind::Metadata:

@@ -38,7 +38,11 @@ QByteArray MultipartFieldFilter::emitBytes(const QByteArray &bytes)
 
 bool MultipartFieldFilter::isDroppedField(const QByteArray &partHeaders) const
 {
-    const QRegularExpression re(QStringLiteral("^content-disposition:[^\\r\\n]*;\\s*name=\"?%1\"?\\s*(;|\\r|$)")
+    // The parameters before name are matched whole, quoted strings included, so that a filename
+    // such as "a; name=apikey" is not taken for the field name.
+    const QRegularExpression re(QStringLiteral("^content-disposition:[^;\\r\\n]*"
+                                               "(?:;\\s*[^=;\\s]+=(?:\"(?:[^\"\\\\\\r\\n]|\\\\.)*\"|[^;\"\\r\\n]*))*"
+                                               ";\\s*name=\"?%1\"?\\s*(;|\\r|$)")
                                     .arg(QRegularExpression::escape(QString::fromLatin1(m_fieldName))),
                                 QRegularExpression::CaseInsensitiveOption | QRegularExpression::MultilineOption);
     return re.match(QString::fromLatin1(partHeaders)).hasMatch();
