@@ -27,7 +27,7 @@ bool CommandLine::parseListen(const QString &text, QHostAddress *address, quint1
     return true;
 }
 
-CommandLine CommandLine::parse(const QStringList &arguments)
+CommandLine CommandLine::parse(const QStringList &arguments, const TeamConfig &defaults)
 {
     CommandLine result;
     QCommandLineParser parser;
@@ -63,7 +63,30 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                             QStringLiteral("config export/import: read the passphrase from FILE "
                                                            "instead of the terminal."),
                                             QStringLiteral("FILE"));
-    parser.addOptions({help, version, headless, listen, upstream, upstreamCa, cacheDir, includeKey, passphraseFile});
+    const QCommandLineOption perMinute(QStringLiteral("quota-per-minute"),
+                                       QStringLiteral("Upstream requests allowed per minute (default 4, a free key)."),
+                                       QStringLiteral("N"));
+    const QCommandLineOption perDay(QStringLiteral("quota-per-day"),
+                                    QStringLiteral("Upstream requests allowed per UTC day (default 500)."), QStringLiteral("N"));
+    const QCommandLineOption perMonth(QStringLiteral("quota-per-month"),
+                                      QStringLiteral("Upstream requests allowed per UTC month (default 15500)."),
+                                      QStringLiteral("N"));
+    const QCommandLineOption maxWait(QStringLiteral("max-queue-wait"),
+                                     QStringLiteral("Seconds a request may wait for quota before it gets "
+                                                    "RelayQuotaQueueFull (default 60)."),
+                                     QStringLiteral("SECONDS"));
+    const QCommandLineOption offline(QStringLiteral("offline"),
+                                     QStringLiteral("Answer from the cache only, expired entries included; send nothing upstream."));
+    const QCommandLineOption maxStale(QStringLiteral("max-stale"),
+                                      QStringLiteral("Oldest age in seconds of an expired entry served when upstream "
+                                                     "fails or the quota is spent (default 604800, a week)."),
+                                      QStringLiteral("SECONDS"));
+    const QCommandLineOption objectTtl(QStringLiteral("object-ttl"),
+                                       QStringLiteral("Seconds a report of a file, URL, domain or IP address stays "
+                                                      "fresh in the cache (default 86400)."),
+                                       QStringLiteral("SECONDS"));
+    parser.addOptions({help, version, headless, listen, upstream, upstreamCa, cacheDir, includeKey, passphraseFile,
+                       perMinute, perDay, perMonth, maxWait, offline, maxStale, objectTtl});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("key or config, see above."),
                                  QStringLiteral("[command]"));
     result.helpText = parser.helpText();
@@ -83,6 +106,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 
     RelaySettings &relay = result.relay;
     relay.cacheDirectory = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    relay.port = defaults.listenPort;
+    relay.quota.perMinute = int(defaults.quotaPerMinute);
+    relay.quota.perDay = int(defaults.quotaPerDay);
+    relay.quota.perMonth = int(defaults.quotaPerMonth);
+    relay.quota.maxWaitSeconds = int(defaults.maxQueueWaitSeconds);
+    relay.cachePolicy = defaults.cacheTtl;
+    relay.allowedOrigins = defaults.allowedOrigins;
     if (parser.isSet(listen) && !parseListen(parser.value(listen), &relay.address, &relay.port, &result.error))
         return result;
     if (!relay.address.isLoopback()) {
@@ -100,6 +130,31 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         relay.upstream.extraCaFile = parser.value(upstreamCa);
     if (parser.isSet(cacheDir))
         relay.cacheDirectory = parser.value(cacheDir);
+    auto readCount = [&](const QCommandLineOption &option, int minimum, int *target) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const int value = parser.value(option).toInt(&ok);
+        if (!ok || value < minimum) {
+            result.error = QStringLiteral("Invalid --%1 value \"%2\": expected a whole number of at least %3.")
+                               .arg(option.names().constFirst(), parser.value(option))
+                               .arg(minimum);
+            return false;
+        }
+        *target = value;
+        return true;
+    };
+    int stale = int(relay.maxStaleSeconds);
+    int ttl = int(relay.cachePolicy.objectTtlSeconds);
+    if (!readCount(objectTtl, 1, &ttl))
+        return result;
+    relay.cachePolicy.objectTtlSeconds = ttl;
+    if (!readCount(perMinute, 1, &relay.quota.perMinute) || !readCount(perDay, 1, &relay.quota.perDay)
+        || !readCount(perMonth, 1, &relay.quota.perMonth) || !readCount(maxWait, 0, &relay.quota.maxWaitSeconds)
+        || !readCount(maxStale, 0, &stale))
+        return result;
+    relay.maxStaleSeconds = stale;
+    relay.offline = parser.isSet(offline);
     result.includeKey = parser.isSet(includeKey);
     result.passphraseFile = parser.value(passphraseFile);
 

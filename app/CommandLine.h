@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "config/TeamConfig.h"
 #include "relay/Relay.h"
 
 #include <QString>
@@ -21,7 +22,9 @@ struct CommandLine
     QString helpText;
     QString error; // set when the command line is invalid
 
-    static CommandLine parse(const QStringList &arguments);
+    // Parses arguments; settings not given on the command line come from defaults, the
+    // team configuration stored by `vtrelay config import` or the window.
+    static CommandLine parse(const QStringList &arguments, const TeamConfig &defaults = TeamConfig());
     // Parses "ADDRESS:PORT" (IPv6 in brackets) into address and port.
     static bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QString *error);
 };

@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
 #ifdef Q_OS_UNIX
@@ -95,6 +96,18 @@ int runHeadless(const CommandLine &commandLine)
     QObject::connect(&relay, &Relay::upstreamUnreachable, [](const QString &message) {
         qCWarning(lcApp).noquote() << "Upstream unreachable:" << message;
     });
+
+    // One status line a minute, only when something changed since the last one.
+    QTimer statusTimer;
+    QString lastStatus;
+    QObject::connect(&statusTimer, &QTimer::timeout, [&relay, &lastStatus] {
+        const QString status = relay.statusLine();
+        if (status != lastStatus)
+            qCInfo(lcApp).noquote() << status;
+        lastStatus = status;
+    });
+    statusTimer.start(60'000);
+    qCInfo(lcApp).noquote() << relay.statusLine();
 
     const int code = QCoreApplication::exec();
     relay.stop();

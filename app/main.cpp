@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "CommandLine.h"
+#include "ConfigCommands.h"
 #include "HeadlessRunner.h"
 #include "KeyCommands.h"
 #include "KeychainKeyStore.h"
+#include "SettingsStore.h"
+#ifdef VTRELAY_WITH_GUI
+#include "TrayRunner.h"
+
+#include <QApplication>
+#endif
 
 #include <QCoreApplication>
+#include <QSettings>
 #include <QTextStream>
 
 #include <cstdio>
@@ -26,10 +34,27 @@ void setUpApplication()
 int main(int argc, char *argv[])
 {
     setUpApplication();
-    std::unique_ptr<QCoreApplication> app = std::make_unique<QCoreApplication>(argc, argv);
-    const CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments());
+    // The tray needs a QApplication, everything else a QCoreApplication (which runs without a
+    // display), so the command line is read from argv before the application object exists.
+    QStringList rawArguments;
+    for (int i = 0; i < argc; ++i)
+        rawArguments.append(QString::fromLocal8Bit(argv[i]));
+    std::unique_ptr<QCoreApplication> app;
+#ifdef VTRELAY_WITH_GUI
+    if (CommandLine::parse(rawArguments).command == CommandLine::Command::Tray)
+        app = std::make_unique<QApplication>(argc, argv);
+#endif
+    if (!app)
+        app = std::make_unique<QCoreApplication>(argc, argv);
     QTextStream err(stderr);
     QTextStream out(stdout);
+    QSettings storedSettings; // organisation and application "vtrelay", set above
+    QStringList settingsWarnings;
+    const TeamConfig teamConfig = SettingsStore(&storedSettings).load(&settingsWarnings);
+    for (const QString &warning : std::as_const(settingsWarnings))
+        err << "warning: " << warning << '\n';
+    err.flush();
+    const CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments(), teamConfig);
 
     if (!commandLine.error.isEmpty()) {
         err << commandLine.error << '\n';
@@ -51,10 +76,20 @@ int main(int argc, char *argv[])
     case CommandLine::Command::KeyRemove:
         return KeyCommands::remove(keychain);
     case CommandLine::Command::ConfigExport:
-    case CommandLine::Command::ConfigImport:
-        err << "config export and import are not available in this build yet.\n";
-        return 2;
+    case CommandLine::Command::ConfigImport: {
+        QSettings settings; // organisation and application "vtrelay", set above
+        SettingsStore store(&settings);
+        if (commandLine.command == CommandLine::Command::ConfigExport)
+            return ConfigCommands::exportConfig(commandLine.configFile, commandLine.includeKey,
+                                                commandLine.passphraseFile, keychain, store);
+        if (commandLine.includeKey)
+            err << "warning: --include-key applies to config export only and is ignored.\n";
+        return ConfigCommands::importConfig(commandLine.configFile, commandLine.passphraseFile, keychain, store);
+    }
     case CommandLine::Command::Tray:
+#ifdef VTRELAY_WITH_GUI
+        return runTray(commandLine);
+#endif
     case CommandLine::Command::Headless:
         break;
     }

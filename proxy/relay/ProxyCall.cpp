@@ -9,6 +9,8 @@
 #include "vt/ResponseRewriter.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QNetworkReply>
 
@@ -70,7 +72,16 @@ bool ProxyCall::startResponse()
     m_upstreamGzip = m_reply->rawHeader("content-encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0;
     const bool isJson = m_reply->rawHeader("content-type").contains("json");
     m_buffering = isJson && needsRewrite(m_route);
-    m_collecting = m_buffering || (m_route.isCacheable() && (m_status == 200 || m_status == 404));
+    const bool write = m_route.isApi() && m_exchange && m_exchange->request().method == "POST";
+    m_collecting = m_buffering || write || (m_route.isCacheable() && (m_status == 200 || m_status == 404));
+    const bool quotaAnswer = m_status == 429 || (m_route.api == ApiRoute::Api::V2 && m_status == 204);
+    if (quotaAnswer && m_exchange && !m_exchange->request().hasBody()) {
+        // Retried after the quota window instead of passing VirusTotal's refusal on.
+        m_quotaRejected = true;
+        m_buffering = true;
+        m_collecting = false;
+        return true;
+    }
     if (m_status == 401)
         m_relay->noteUpstreamStatus(m_status, QByteArray());
     if (m_buffering || !m_exchange)
@@ -153,12 +164,14 @@ void ProxyCall::onFinished()
         const QString host = m_relay->upstream()->settings().baseUrl.host();
         const QString reason = m_relay->keys()->redact(m_reply->errorString());
         qCWarning(lcUpstream).noquote() << "Request to" << host << "failed:" << reason;
-        if (m_exchange) {
+        if (!timedOut)
+            m_relay->noteUpstreamUnreachable(reason);
+        // stale-if-error: an expired answer is better than none while upstream is away.
+        if (m_exchange && !m_relay->tryServeStale(m_exchange, m_route)) {
             if (timedOut) {
                 m_relay->respondWithError(m_exchange, m_route, 504, QStringLiteral("RelayUpstreamTimeout"),
                                           QStringLiteral("%1 did not answer in time. Retry later.").arg(host), 30);
             } else {
-                m_relay->noteUpstreamUnreachable(reason);
                 m_relay->respondWithError(m_exchange, m_route, 502, QStringLiteral("RelayUpstreamUnreachable"),
                                           QStringLiteral("Cannot reach %1: %2. Check the network connection "
                                                          "and the --upstream setting.").arg(host, reason), 30);
@@ -169,6 +182,13 @@ void ProxyCall::onFinished()
     }
 
     startResponse();
+    if (m_quotaRejected) {
+        m_relay->upstreamCallFinished(m_token);
+        if (m_exchange)
+            m_relay->retryAfterQuotaReject(m_exchange, m_route, m_outcome);
+        done();
+        return;
+    }
     onReadyRead();
     // onReadyRead() may have paused for a slow client; read what is left now, the reply is over.
     while (m_reply->bytesAvailable() > 0) {
@@ -188,8 +208,10 @@ void ProxyCall::onFinished()
         if (m_reply->error() != QNetworkReply::NoError && m_reply->error() < QNetworkReply::ContentAccessDenied)
             qCWarning(lcUpstream).noquote() << "The answer from upstream broke off:" << m_reply->errorString();
     }
-    if (m_collecting && !decoded.isEmpty())
+    if (m_collecting && !decoded.isEmpty() && m_route.isCacheable())
         storeInCache(decoded);
+    if (m_exchange && m_exchange->request().method == "POST")
+        m_relay->invalidateAfterWrite(m_route, m_status, decoded);
     if (m_exchange)
         m_relay->logExchange(m_exchange, m_route, m_outcome, QString(), decoded);
     done();
@@ -236,6 +258,35 @@ void ProxyCall::storeInCache(const QByteArray &decodedBody)
     }
     CacheEntry entry;
     entry.key = m_route.cacheKey;
+    // A report names every spelling of its object: a file's three hashes, a URL's SHA-256 id.
+    // The entry is stored under the SHA-256 spelling and the others become aliases of it.
+    QStringList aliases;
+    const QJsonObject document = QJsonDocument::fromJson(decodedBody).object();
+    const QString idInKey = u':' + m_route.objectId;
+    const qsizetype idAt = m_route.cacheKey.indexOf(idInKey);
+    if (m_status == 200 && idAt >= 0 && m_route.cacheClass != ApiRoute::CacheClass::Collection) {
+        auto keyFor = [&](const QString &id) {
+            return m_route.cacheKey.left(idAt + 1) + id + m_route.cacheKey.mid(idAt + idInKey.size());
+        };
+        QJsonObject attributes = document.value(u"data").toObject().value(u"attributes").toObject();
+        if (m_route.api == ApiRoute::Api::V2)
+            attributes = document;
+        const QString sha256 = attributes.value(u"sha256").toString().toLower();
+        QString canonical;
+        if (m_route.kind == ApiRoute::Kind::File && sha256.size() == 64) {
+            canonical = sha256;
+            aliases << attributes.value(u"md5").toString().toLower() << attributes.value(u"sha1").toString().toLower();
+        } else if (m_route.kind == ApiRoute::Kind::Url && m_route.api == ApiRoute::Api::V3) {
+            canonical = document.value(u"data").toObject().value(u"id").toString().toLower();
+        }
+        if (!canonical.isEmpty() && canonical != m_route.objectId) {
+            entry.key = keyFor(canonical);
+            aliases << m_route.objectId;
+        }
+        for (QString &alias : aliases)
+            alias = alias.isEmpty() || alias == canonical ? QString() : keyFor(alias);
+        aliases.removeAll(QString());
+    }
     entry.kind = ApiRoute::kindName(m_route.kind);
     entry.objectId = m_route.objectId;
     entry.status = m_status;
@@ -248,6 +299,9 @@ void ProxyCall::storeInCache(const QByteArray &decodedBody)
     entry.storedAt = QDateTime::currentMSecsSinceEpoch();
     entry.expiresAt = entry.storedAt + ttl * 1000;
     m_relay->cache()->store(entry);
+    for (const QString &alias : std::as_const(aliases))
+        m_relay->cache()->addAlias(alias, entry.key);
+    m_relay->onEntryStored(entry.key);
 }
 
 void ProxyCall::onClientAborted()
@@ -260,6 +314,8 @@ void ProxyCall::onClientAborted()
 
 void ProxyCall::done()
 {
+    if (!m_done && !m_quotaRejected)
+        m_relay->upstreamCallFinished(m_token);
     m_done = true;
     deleteLater();
 }

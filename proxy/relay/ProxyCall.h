@@ -30,6 +30,7 @@ public:
 
     // Whether answers on route must be read whole and rewritten before they are sent.
     static bool needsRewrite(const ApiRoute &route);
+    void setSchedulerToken(quint64 token) { m_token = token; }
 
 private:
     void onReadyRead();
@@ -55,6 +56,8 @@ private:
     std::unique_ptr<GzipInflater> m_inflater; // set when the client does not accept gzip
     QByteArray m_collected;                   // raw upstream bytes kept for the cache or rewriting
     bool m_done = false;
+    bool m_quotaRejected = false; // upstream answered 429 or 204; the call goes back to the queue
+    quint64 m_token = 0;
 };
 
 } // namespace vtrelay

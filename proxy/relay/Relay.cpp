@@ -10,6 +10,7 @@
 #include "http/RequestBodyPipe.h"
 #include "keys/ApiKeyProvider.h"
 #include "log/RequestLog.h"
+#include "quota/QuotaScheduler.h"
 #include "vt/ApiRouter.h"
 #include "vt/KeyRewriter.h"
 #include "vt/MultipartFieldFilter.h"
@@ -50,6 +51,19 @@ QString apiName(ApiRoute::Api api)
     return QString();
 }
 
+bool isHashId(const QString &id)
+{
+    return id.size() == 32 || id.size() == 40 || id.size() == 64;
+}
+
+// Quota units of a request: a v2 report of N comma-separated resources counts N.
+int upstreamCost(const ApiRoute &route)
+{
+    if (route.api == ApiRoute::Api::V2 && route.kind == ApiRoute::Kind::File && route.subPath.endsWith(u"report"))
+        return qMax<int>(1, int(route.objectId.count(u',') + 1));
+    return 1;
+}
+
 bool wantsFreshAnswer(const HttpRequest &request)
 {
     return request.headers.hasToken("cache-control", "no-cache")
@@ -65,6 +79,7 @@ Relay::Relay(const RelaySettings &settings, ApiKeyProvider *keys, QObject *paren
     , m_log(new RequestLog(10'000, this))
     , m_upstream(new UpstreamClient(this))
     , m_policy(settings.cachePolicy)
+    , m_scheduler(new QuotaScheduler(settings.quota, this))
 {
     m_flushTimer.setInterval(2000);
     connect(&m_flushTimer, &QTimer::timeout, this, [this] {
@@ -158,16 +173,35 @@ void Relay::onExchange(HttpExchange *exchange)
 
     const bool read = request.method == "GET" || request.method == "HEAD";
     if (route.isCacheable() && read) {
-        if (wantsFreshAnswer(request)) {
-            forward(exchange, route, "BYPASS");
+        const bool fresh = wantsFreshAnswer(request);
+        if (!fresh) {
+            if (const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
+                entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch())) {
+                serveFromCache(exchange, route, *entry, "HIT");
+                return;
+            }
+        }
+        if (m_settings.offline) {
+            if (!tryServeStale(exchange, route)) {
+                respondWithError(exchange, route, 503, QStringLiteral("RelayOffline"),
+                                 QStringLiteral("VT Relay is in offline mode and has no cached answer for this "
+                                                "request. Turn offline mode off to ask VirusTotal."));
+            }
             return;
         }
-        if (const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
-            entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch())) {
-            serveFromCache(exchange, route, *entry, "HIT");
+        if (!fresh && m_leaders.contains(route.cacheKey)) {
+            // An identical request is already on its way upstream: share its answer.
+            m_waiters[route.cacheKey].append(exchange);
             return;
         }
-        forward(exchange, route, "MISS");
+        if (!fresh)
+            m_leaders.insert(route.cacheKey, exchange);
+        forward(exchange, route, fresh ? "BYPASS" : "MISS");
+        return;
+    }
+    if (m_settings.offline) {
+        respondWithError(exchange, route, 503, QStringLiteral("RelayOffline"),
+                         QStringLiteral("VT Relay is in offline mode and forwards nothing to VirusTotal."));
         return;
     }
     forward(exchange, route, "BYPASS");
@@ -189,8 +223,38 @@ void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteAr
     auto send = [this, guard, route, outcome, pathAndQuery, headers](QIODevice *body, qint64 size) {
         if (!guard || guard->isAborted())
             return;
-        QNetworkReply *reply = m_upstream->send(guard->request().method, pathAndQuery, headers, body, size);
-        new ProxyCall(this, guard, route, outcome, reply);
+        QuotaScheduler::Call call;
+        call.token = m_nextCallToken++;
+        call.cost = upstreamCost(route);
+        call.cacheKey = route.cacheKey;
+        if (route.kind == ApiRoute::Kind::File && route.subPath.isEmpty() && isHashId(route.objectId)) {
+            call.conflictGroup = QStringLiteral("file");
+            call.conflictClass = QString::number(route.objectId.size());
+        }
+        const quint64 token = call.token;
+        const bool read = guard->request().method == "GET" || guard->request().method == "HEAD";
+        call.start = [this, guard, route, outcome, pathAndQuery, headers, body, size, token, read] {
+            if (!guard || guard->isAborted())
+                return false;
+            // The answer may have reached the cache while this call waited (another spelling
+            // of the same file, say); then it costs no quota.
+            if (route.isCacheable() && read && outcome != "BYPASS") {
+                if (const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
+                    entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch())) {
+                    serveFromCache(guard, route, *entry, "HIT");
+                    return false;
+                }
+            }
+            QNetworkReply *reply = m_upstream->send(guard->request().method, pathAndQuery, headers, body, size);
+            auto *proxyCall = new ProxyCall(this, guard, route, outcome, reply);
+            proxyCall->setSchedulerToken(token);
+            return true;
+        };
+        call.reject = [this, guard, route](int retryAfter) {
+            if (guard)
+                rejectForQuota(guard, route, retryAfter);
+        };
+        m_scheduler->submit(std::move(call));
     };
 
     if (!request.hasBody()) {
@@ -340,6 +404,167 @@ void Relay::logExchange(HttpExchange *exchange, const ApiRoute &route, const QBy
                                         .arg(record.bytes)
                                         .arg(errorCode.isEmpty() ? QString() : u' ' + errorCode);
     m_log->append(std::move(record));
+    if (route.isCacheable() && m_leaders.value(route.cacheKey) == exchange)
+        releaseWaiters(exchange, route, decodedBody);
+}
+
+void Relay::releaseWaiters(HttpExchange *leader, const ApiRoute &route, const QByteArray &decodedBody)
+{
+    m_leaders.remove(route.cacheKey);
+    const QList<QPointer<HttpExchange>> waiters = m_waiters.take(route.cacheKey);
+    if (waiters.isEmpty())
+        return;
+    const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
+    const bool cached = entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch());
+    HttpHeaders headers = leader->responseHeaders();
+    headers.remove("content-encoding");
+    headers.set("X-Cache", "COALESCED");
+    for (const QPointer<HttpExchange> &waiter : waiters) {
+        if (!waiter || waiter->isAborted())
+            continue;
+        if (cached) {
+            serveFromCache(waiter, route, *entry, "COALESCED");
+        } else if (!decodedBody.isEmpty() || leader->responseStatus() == 204) {
+            waiter->respond(leader->responseStatus(), headers, decodedBody);
+            logExchange(waiter, route, "COALESCED", QString(), decodedBody);
+        } else {
+            onExchange(waiter); // nothing to share: ask again on its own
+        }
+    }
+}
+
+void Relay::rejectForQuota(HttpExchange *exchange, const ApiRoute &route, int retryAfterSeconds)
+{
+    if (tryServeStale(exchange, route))
+        return;
+    if (route.api == ApiRoute::Api::V2) {
+        // v2 clients know 204 with an empty body as "quota exceeded".
+        HttpHeaders headers{{"X-Cache", "BYPASS"}, {"Retry-After", QByteArray::number(retryAfterSeconds)}};
+        exchange->respond(204, headers, QByteArray());
+        logExchange(exchange, route, "BYPASS", QStringLiteral("RelayQuotaQueueFull"), QByteArray());
+        return;
+    }
+    respondWithError(exchange, route, 429, QStringLiteral("RelayQuotaQueueFull"),
+                     QStringLiteral("The VirusTotal quota allows no more requests now and this one could not "
+                                    "start within the maximum wait of %1 s. Retry in %2 s.")
+                         .arg(m_scheduler->limits().maxWaitSeconds)
+                         .arg(retryAfterSeconds),
+                     retryAfterSeconds);
+}
+
+bool Relay::tryServeStale(HttpExchange *exchange, const ApiRoute &route)
+{
+    if (!exchange || !route.isCacheable())
+        return false;
+    const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
+    if (!entry)
+        return false;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - entry->storedAt > m_settings.maxStaleSeconds * 1000)
+        return false;
+    serveFromCache(exchange, route, *entry, entry->isFresh(now) ? "HIT" : "STALE");
+    return true;
+}
+
+void Relay::onEntryStored(const QString &key)
+{
+    const std::optional<CacheEntry> stored = m_cache->find(key);
+    if (!stored)
+        return;
+    // Queued calls that this entry answers (for example the same file asked by another hash)
+    // are served now instead of waiting for quota.
+    const QList<QuotaScheduler::Call> answered = m_scheduler->takeQueued([this, &stored](const QuotaScheduler::Call &call) {
+        if (call.cacheKey.isEmpty())
+            return false;
+        const std::optional<CacheEntry> entry = m_cache->find(call.cacheKey);
+        return entry && entry->key == stored->key;
+    });
+    for (const QuotaScheduler::Call &call : answered)
+        call.start(); // start() finds the fresh entry and serves it without upstream
+}
+
+void Relay::retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome)
+{
+    QPointer<HttpExchange> guard(exchange);
+    QuotaScheduler::Call call;
+    call.token = m_nextCallToken++;
+    call.cost = upstreamCost(route);
+    call.cacheKey = route.cacheKey;
+    const quint64 token = call.token;
+    call.start = [this, guard, route, outcome, token] {
+        if (!guard || guard->isAborted())
+            return false;
+        if (const std::optional<CacheEntry> entry = route.isCacheable() ? m_cache->find(route.cacheKey) : std::nullopt;
+            entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch())) {
+            serveFromCache(guard, route, *entry, "HIT");
+            return false;
+        }
+        const QByteArray key = m_keys->key().toUtf8();
+        HttpHeaders headers = UpstreamClient::forwardableHeaders(guard->request().headers);
+        KeyRewriter::stripRequestHeaders(headers);
+        if (route.api == ApiRoute::Api::V3)
+            headers.set("x-apikey", key);
+        const QByteArray query = KeyRewriter::upstreamQuery(route, key);
+        const QByteArray pathAndQuery = guard->request().path() + (query.isEmpty() ? QByteArray() : '?' + query);
+        auto *proxyCall = new ProxyCall(this, guard, route, outcome,
+                                        m_upstream->send(guard->request().method, pathAndQuery, headers, nullptr, -1));
+        proxyCall->setSchedulerToken(token);
+        return true;
+    };
+    call.reject = [this, guard, route](int retryAfter) {
+        if (guard)
+            rejectForQuota(guard, route, retryAfter);
+    };
+    m_scheduler->requeueAfterReject(std::move(call));
+}
+
+void Relay::invalidateAfterWrite(const ApiRoute &route, int status, const QByteArray &decodedBody)
+{
+    if (status != 200)
+        return;
+    QStringList ids;
+    const QJsonObject document = QJsonDocument::fromJson(decodedBody).object();
+    if (route.api == ApiRoute::Api::V2) {
+        for (const char *field : {"md5", "sha1", "sha256", "resource"}) {
+            const QString value = document.value(QLatin1String(field)).toString().toLower();
+            if (!value.isEmpty())
+                ids.append(value);
+        }
+    } else {
+        const QJsonObject data = document.value(u"data").toObject();
+        if (data.value(u"type").toString() == u"analysis") {
+            // A file analysis id is base64 of "<md5>:<unix time>".
+            const QByteArray decoded = QByteArray::fromBase64(data.value(u"id").toString().toLatin1());
+            const qsizetype colon = decoded.indexOf(':');
+            if (colon > 0)
+                ids.append(QString::fromLatin1(decoded.left(colon)).toLower());
+        }
+        if (!route.objectId.isEmpty() && route.objectId != u"upload_url")
+            ids.append(route.objectId);
+    }
+    for (const QString &id : std::as_const(ids)) {
+        for (const QString &prefix : {QStringLiteral("v3:file:"), QStringLiteral("v3:url:"), QStringLiteral("v2:file/report:"),
+                                      QStringLiteral("v2:url/report:")}) {
+            // The object itself and, after a comment or vote, its comment and vote pages.
+            const std::optional<CacheEntry> entry = m_cache->find(prefix + id);
+            const QString canonical = entry ? entry->key : prefix + id;
+            m_cache->remove(prefix + id);
+            m_cache->removeByPrefix(canonical + u'/');
+        }
+    }
+}
+
+QString Relay::statusLine()
+{
+    const QuotaScheduler::State quota = m_scheduler->state();
+    const CacheStore::Stats cache = m_cache ? m_cache->stats() : CacheStore::Stats();
+    return QStringLiteral("Quota used: %1/%2 this minute, %3/%4 today, %5/%6 this month; %7 queued, %8 rejected. "
+                          "Cache: %9 entries, %10 KiB, %11 hits.")
+        .arg(quota.usedMinute).arg(quota.limits.perMinute)
+        .arg(quota.usedDay).arg(quota.limits.perDay)
+        .arg(quota.usedMonth).arg(quota.limits.perMonth)
+        .arg(quota.queued).arg(quota.rejected)
+        .arg(cache.entries).arg(cache.bytes / 1024).arg(cache.hits);
 }
 
 void Relay::noteUpstreamStatus(int status, const QByteArray &)

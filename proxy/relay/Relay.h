@@ -3,11 +3,15 @@
 
 #include "cache/CachePolicy.h"
 #include "http/HttpConnection.h"
+#include "quota/QuotaScheduler.h"
 #include "upstream/UpstreamClient.h"
 #include "vt/ApiRoute.h"
 
+#include <QHash>
 #include <QHostAddress>
+#include <QPointer>
 #include <QObject>
+#include <QStringList>
 #include <QTimer>
 
 namespace vtrelay {
@@ -28,6 +32,10 @@ struct RelaySettings
     QString cacheDirectory;
     HttpServerSettings http;
     CachePolicy::Settings cachePolicy;
+    QuotaScheduler::Limits quota;
+    QStringList allowedOrigins;                 // browser origins allowed to call the relay (CORS)
+    bool offline = false;                       // answer from the cache only
+    qint64 maxStaleSeconds = 7 * 24 * 3600;     // oldest expired entry served when upstream fails
 };
 
 // The relay: accepts client requests, answers repeats from the cache, and forwards the rest
@@ -50,6 +58,11 @@ public:
     ApiKeyProvider *keys() const { return m_keys; }
     UpstreamClient *upstream() const { return m_upstream; }
     const CachePolicy &cachePolicy() const { return m_policy; }
+    // Replaces the cache lifetimes at run time (the window's settings); relay thread only.
+    void setCachePolicySettings(const CachePolicy::Settings &settings) { m_policy.setSettings(settings); }
+    QuotaScheduler *scheduler() const { return m_scheduler; }
+    // A status line for the headless log: quota use per window, queue and cache statistics.
+    QString statusLine();
 
     // Whether request log records carry a preview of the response body (the window shows it).
     void setRecordBodies(bool record) { m_recordBodies = record; }
@@ -68,6 +81,15 @@ public:
     void logExchange(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome,
                      const QString &errorCode, const QByteArray &decodedBody);
     void noteUpstreamStatus(int status, const QByteArray &errorCode);
+    // Serves an expired entry marked STALE when one exists within the maximum stale age.
+    bool tryServeStale(HttpExchange *exchange, const ApiRoute &route);
+    // Called after a ProxyCall stored an entry: answers queued calls that it satisfies.
+    void onEntryStored(const QString &key);
+    // Drops entries that a write (upload, rescan, comment, vote) made out of date.
+    void invalidateAfterWrite(const ApiRoute &route, int status, const QByteArray &decodedBody);
+    // Sends a call that upstream rejected for quota back to the queue, if its wait allows.
+    void retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome);
+    void upstreamCallFinished(quint64 token) { m_scheduler->finished(token); }
     void noteUpstreamUnreachable(const QString &message);
 
 signals:
@@ -82,6 +104,8 @@ signals:
 private:
     void onExchange(HttpExchange *exchange);
     void forward(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome);
+    void rejectForQuota(HttpExchange *exchange, const ApiRoute &route, int retryAfterSeconds);
+    void releaseWaiters(HttpExchange *leader, const ApiRoute &route, const QByteArray &decodedBody);
     void answerRelayInfo(HttpExchange *exchange, const ApiRoute &route);
 
     RelaySettings m_settings;
@@ -91,6 +115,11 @@ private:
     RequestLog *m_log;
     UpstreamClient *m_upstream;
     CachePolicy m_policy;
+    QuotaScheduler *m_scheduler;
+    quint64 m_nextCallToken = 1;
+    // Identical cacheable requests in flight: the first one's exchange, then those waiting on it.
+    QHash<QString, HttpExchange *> m_leaders;
+    QHash<QString, QList<QPointer<HttpExchange>>> m_waiters;
     QTimer m_flushTimer;
     bool m_paused = false;
     bool m_recordBodies = false;
