@@ -39,7 +39,10 @@ CommandLine CommandLine::parse(const QStringList &arguments, const TeamConfig &d
         "  key status             say whether a key is stored, and where\n"
         "  key remove             delete the stored key\n"
         "  config export FILE     write the team configuration to FILE\n"
-        "  config import FILE     apply a team configuration from FILE"));
+        "  config import FILE     apply a team configuration from FILE\n"
+        "  token add NAME         create a relay token for a client and print it once\n"
+        "  token list             list the names of the relay tokens\n"
+        "  token remove NAME      delete a relay token"));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Show the version."));
     const QCommandLineOption headless(QStringLiteral("headless"),
@@ -85,8 +88,22 @@ CommandLine CommandLine::parse(const QStringList &arguments, const TeamConfig &d
                                        QStringLiteral("Seconds a report of a file, URL, domain or IP address stays "
                                                       "fresh in the cache (default 86400)."),
                                        QStringLiteral("SECONDS"));
+    const QCommandLineOption requireTokens(QStringLiteral("require-tokens"),
+                                           QStringLiteral("Accept only clients that present a relay token (see "
+                                                          "`token add`) as their key. Required to listen on a "
+                                                          "non-loopback address."));
+    const QCommandLineOption headerTimeout(QStringLiteral("header-timeout"),
+                                           QStringLiteral("Seconds a client has to send a whole request head (default 30)."),
+                                           QStringLiteral("SECONDS"));
+    const QCommandLineOption idleTimeout(QStringLiteral("idle-timeout"),
+                                         QStringLiteral("Seconds before an idle or stalled connection is closed (default 60)."),
+                                         QStringLiteral("SECONDS"));
+    const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
+                                            QStringLiteral("Open client connections allowed at once (default 256)."),
+                                            QStringLiteral("N"));
     parser.addOptions({help, version, headless, listen, upstream, upstreamCa, cacheDir, includeKey, passphraseFile,
-                       perMinute, perDay, perMonth, maxWait, offline, maxStale, objectTtl});
+                       perMinute, perDay, perMonth, maxWait, offline, maxStale, objectTtl, requireTokens, headerTimeout,
+                       idleTimeout, maxConnections});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("key or config, see above."),
                                  QStringLiteral("[command]"));
     result.helpText = parser.helpText();
@@ -115,10 +132,13 @@ CommandLine CommandLine::parse(const QStringList &arguments, const TeamConfig &d
     relay.allowedOrigins = defaults.allowedOrigins;
     if (parser.isSet(listen) && !parseListen(parser.value(listen), &relay.address, &relay.port, &result.error))
         return result;
-    if (!relay.address.isLoopback()) {
+    relay.requireTokens = parser.isSet(requireTokens);
+    if (!relay.address.isLoopback() && !relay.requireTokens) {
         // Anyone who reaches the port could spend the key, so only this machine may.
-        result.error = QStringLiteral("Refusing to listen on %1: VT Relay listens on loopback addresses only "
-                                      "(127.0.0.1 or ::1).").arg(relay.address.toString());
+        result.error = QStringLiteral("Refusing to listen on %1 without relay tokens: anyone who reaches the "
+                                      "port could spend the key. Listen on 127.0.0.1 or ::1, or add "
+                                      "--require-tokens and create tokens with `vtrelay token add NAME`.")
+                           .arg(relay.address.toString());
         return result;
     }
     if (parser.isSet(upstream)) {
@@ -154,6 +174,13 @@ CommandLine CommandLine::parse(const QStringList &arguments, const TeamConfig &d
         || !readCount(maxStale, 0, &stale))
         return result;
     relay.maxStaleSeconds = stale;
+    int headerSeconds = relay.http.headerTimeoutMs / 1000;
+    int idleSeconds = relay.http.idleTimeoutMs / 1000;
+    if (!readCount(headerTimeout, 1, &headerSeconds) || !readCount(idleTimeout, 1, &idleSeconds)
+        || !readCount(maxConnections, 1, &relay.http.maxConnections))
+        return result;
+    relay.http.headerTimeoutMs = headerSeconds * 1000;
+    relay.http.idleTimeoutMs = idleSeconds * 1000;
     relay.offline = parser.isSet(offline);
     result.includeKey = parser.isSet(includeKey);
     result.passphraseFile = parser.value(passphraseFile);
@@ -178,6 +205,15 @@ CommandLine CommandLine::parse(const QStringList &arguments, const TeamConfig &d
             result.command = Command::KeyRemove;
             return result;
         }
+    }
+    if (group == u"token" && (action == u"add" || action == u"remove") && positional.size() == 3) {
+        result.command = action == u"add" ? Command::TokenAdd : Command::TokenRemove;
+        result.tokenName = positional.at(2);
+        return result;
+    }
+    if (group == u"token" && action == u"list" && positional.size() == 2) {
+        result.command = Command::TokenList;
+        return result;
     }
     if (group == u"config" && positional.size() == 3 && (action == u"export" || action == u"import")) {
         result.command = action == u"export" ? Command::ConfigExport : Command::ConfigImport;

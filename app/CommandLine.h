@@ -12,13 +12,17 @@ namespace vtrelay {
 // The parsed command line of vtrelay.
 struct CommandLine
 {
-    enum class Command { Tray, Headless, KeySet, KeyStatus, KeyRemove, ConfigExport, ConfigImport, Help, Version };
+    enum class Command {
+        Tray, Headless, KeySet, KeyStatus, KeyRemove, ConfigExport, ConfigImport, TokenAdd, TokenList, TokenRemove,
+        Help, Version
+    };
 
     Command command = Command::Tray;
     RelaySettings relay;
     QString configFile;     // config export/import
     QString passphraseFile; // config export/import
     bool includeKey = false;
+    QString tokenName;      // token add/remove
     QString helpText;
     QString error; // set when the command line is invalid
 

@@ -5,6 +5,7 @@
 #include "KeyCommands.h"
 #include "KeychainKeyStore.h"
 #include "SettingsStore.h"
+#include "TokenStore.h"
 #ifdef VTRELAY_WITH_GUI
 #include "TrayRunner.h"
 
@@ -54,7 +55,14 @@ int main(int argc, char *argv[])
     for (const QString &warning : std::as_const(settingsWarnings))
         err << "warning: " << warning << '\n';
     err.flush();
-    const CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments(), teamConfig);
+    CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments(), teamConfig);
+    TokenStore tokens(&storedSettings);
+    commandLine.relay.tokens = tokens.hashes();
+    if (commandLine.error.isEmpty() && commandLine.relay.requireTokens && commandLine.relay.tokens.isEmpty()
+        && (commandLine.command == CommandLine::Command::Headless || commandLine.command == CommandLine::Command::Tray)) {
+        commandLine.error = QStringLiteral("--require-tokens is set but no relay token exists. Create one with "
+                                           "`vtrelay token add NAME`.");
+    }
 
     if (!commandLine.error.isEmpty()) {
         err << commandLine.error << '\n';
@@ -86,6 +94,30 @@ int main(int argc, char *argv[])
             err << "warning: --include-key applies to config export only and is ignored.\n";
         return ConfigCommands::importConfig(commandLine.configFile, commandLine.passphraseFile, keychain, store);
     }
+    case CommandLine::Command::TokenAdd: {
+        QString error;
+        const QByteArray token = tokens.add(commandLine.tokenName, &error);
+        if (token.isEmpty()) {
+            err << error << '\n';
+            return 1;
+        }
+        err << "Created the relay token \"" << commandLine.tokenName
+            << "\". It is shown only now; give it to that client as its API key:\n";
+        err.flush();
+        out << token << '\n';
+        return 0;
+    }
+    case CommandLine::Command::TokenList:
+        for (const QString &name : tokens.names())
+            out << name << '\n';
+        return 0;
+    case CommandLine::Command::TokenRemove:
+        if (!tokens.remove(commandLine.tokenName)) {
+            err << "No relay token is called \"" << commandLine.tokenName << "\".\n";
+            return 1;
+        }
+        out << "Removed the relay token \"" << commandLine.tokenName << "\".\n";
+        return 0;
     case CommandLine::Command::Tray:
 #ifdef VTRELAY_WITH_GUI
         return runTray(commandLine);

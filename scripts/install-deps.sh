@@ -11,7 +11,7 @@ packages="
   qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-platform
   qt6-qpa-plugins libqt6svg6 qt6-svg-dev
   qtkeychain-qt6-dev libhttp-parser-dev libsqlite3-dev libsodium-dev zlib1g-dev
-  curl python3 python3-virustotal-api
+  curl python3 python3-virustotal-api chromium
   dbus gnome-keyring
   xvfb
 "

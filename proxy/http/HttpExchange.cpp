@@ -34,6 +34,12 @@ bool HttpExchange::acceptsGzip() const
     return m_request.headers.hasToken("accept-encoding", "gzip");
 }
 
+void HttpExchange::addResponseHeaders(const HttpHeaders &headers)
+{
+    for (const auto &field : headers.fields())
+        m_extraHeaders.set(field.first, field.second);
+}
+
 void HttpExchange::respond(int status, const HttpHeaders &headers, const QByteArray &body)
 {
     beginResponse(status, headers, body.size());
@@ -48,7 +54,9 @@ void HttpExchange::beginResponse(int status, const HttpHeaders &headers, qint64 
     m_responseStarted = true;
     m_status = status;
     m_responseHeaders = headers;
-    m_connection->writeResponseHead(this, status, headers, contentLength);
+    for (const auto &field : m_extraHeaders.fields())
+        m_responseHeaders.set(field.first, field.second);
+    m_connection->writeResponseHead(this, status, m_responseHeaders, contentLength);
 }
 
 void HttpExchange::writeBody(const QByteArray &data)

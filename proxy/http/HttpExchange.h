@@ -33,6 +33,12 @@ public:
 
     bool acceptsGzip() const;
 
+    // Headers added to whatever response is sent, such as CORS headers.
+    void addResponseHeaders(const HttpHeaders &headers);
+    // A label for the request log, such as the name of the relay token the client presented.
+    void setClientName(const QString &name) { m_clientName = name; }
+    QString clientName() const { return m_clientName; }
+
     void respond(int status, const HttpHeaders &headers, const QByteArray &body);
     // contentLength -1 sends the body chunked (or close-delimited to an HTTP/1.0 client).
     void beginResponse(int status, const HttpHeaders &headers, qint64 contentLength);
@@ -63,6 +69,8 @@ private:
     RequestBodyPipe *m_body;
     QElapsedTimer m_timer;
     HttpHeaders m_responseHeaders;
+    HttpHeaders m_extraHeaders;
+    QString m_clientName;
     int m_status = 0;
     qint64 m_responseBytes = 0;
     bool m_responseStarted = false;

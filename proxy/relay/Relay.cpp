@@ -81,6 +81,12 @@ Relay::Relay(const RelaySettings &settings, ApiKeyProvider *keys, QObject *paren
     , m_policy(settings.cachePolicy)
     , m_scheduler(new QuotaScheduler(settings.quota, this))
 {
+    AccessPolicy::Settings access;
+    access.port = settings.port;
+    access.allowedOrigins = settings.allowedOrigins;
+    access.requireTokens = settings.requireTokens;
+    access.tokens = settings.tokens;
+    m_access.setSettings(access);
     m_flushTimer.setInterval(2000);
     connect(&m_flushTimer, &QTimer::timeout, this, [this] {
         if (m_cache)
@@ -115,6 +121,9 @@ bool Relay::start(QString *error)
         m_server = nullptr;
         return false;
     }
+    AccessPolicy::Settings access = m_access.settings();
+    access.port = m_server->serverPort(); // the real port when --listen asked for port 0
+    m_access.setSettings(access);
     m_flushTimer.start();
     emit listening(QStringLiteral("%1:%2").arg(m_settings.address.toString()).arg(m_server->serverPort()));
     return true;
@@ -147,6 +156,8 @@ void Relay::onExchange(HttpExchange *exchange)
 {
     const HttpRequest &request = exchange->request();
     const ApiRoute route = ApiRouter::route(request.method, request.target);
+    if (!admit(exchange, route))
+        return;
 
     if (!route.isApi()) {
         if (request.path() == "/" && (request.method == "GET" || request.method == "HEAD")) {
@@ -205,6 +216,75 @@ void Relay::onExchange(HttpExchange *exchange)
         return;
     }
     forward(exchange, route, "BYPASS");
+}
+
+bool Relay::admit(HttpExchange *exchange, const ApiRoute &route)
+{
+    const HttpRequest &request = exchange->request();
+    const QByteArray host = request.headers.value("host");
+    if (!m_access.isHostAllowed(host)) {
+        // A page that rebinds its own name to 127.0.0.1 still sends that name as Host.
+        respondWithError(exchange, route, 421, QStringLiteral("RelayHostNotAllowed"),
+                         QStringLiteral("The Host header \"%1\" does not name this relay. Use "
+                                        "http://127.0.0.1:%2 or http://localhost:%2.")
+                             .arg(QString::fromUtf8(host).left(200))
+                             .arg(m_access.settings().port));
+        return false;
+    }
+
+    const QByteArray origin = request.headers.value("origin");
+    if (!origin.isEmpty()) {
+        if (!m_access.isOriginAllowed(origin)) {
+            qCInfo(lcRelay).noquote() << "Refused a request from the web origin" << QString::fromUtf8(origin).left(200);
+            emit originRejected(QString::fromUtf8(origin));
+            respondWithError(exchange, route, 403, QStringLiteral("RelayOriginNotAllowed"),
+                             QStringLiteral("Web pages from %1 may not use VT Relay. If you trust this origin, add it "
+                                            "to the allowed origins in the window's Settings tab or in the team "
+                                            "configuration.").arg(QString::fromUtf8(origin).left(200)));
+            return false;
+        }
+        exchange->addResponseHeaders(AccessPolicy::corsResponseHeaders(origin));
+        if (request.method == "OPTIONS" && request.headers.contains("access-control-request-method")) {
+            exchange->addResponseHeaders(AccessPolicy::preflightHeaders(origin));
+            exchange->respond(204, HttpHeaders{{"X-Cache", "BYPASS"}}, QByteArray());
+            logExchange(exchange, route, "BYPASS", QString(), QByteArray());
+            return false;
+        }
+    }
+    if (request.method == "OPTIONS") {
+        exchange->respond(204, HttpHeaders{{"Allow", "GET, HEAD, POST, PATCH, DELETE, OPTIONS"}, {"X-Cache", "BYPASS"}},
+                          QByteArray());
+        logExchange(exchange, route, "BYPASS", QString(), QByteArray());
+        return false;
+    }
+
+    if (m_access.settings().requireTokens && route.isApi()) {
+        QByteArray presented = request.headers.value("x-apikey");
+        if (presented.isEmpty()) {
+            for (const QByteArray &pair : request.query().split('&')) {
+                if (pair.startsWith("apikey="))
+                    presented = QByteArray::fromPercentEncoding(pair.mid(7));
+            }
+        }
+        const QString name = m_access.tokenName(presented);
+        if (name.isEmpty()) {
+            respondWithError(exchange, route, route.api == ApiRoute::Api::V2 ? 403 : 401,
+                             QStringLiteral("RelayInvalidToken"),
+                             QStringLiteral("This relay requires a relay token as the API key (the x-apikey header "
+                                            "or the apikey parameter). Ask the relay's owner for one; they create "
+                                            "it with `vtrelay token add NAME`."));
+            return false;
+        }
+        exchange->setClientName(name);
+    }
+    return true;
+}
+
+void Relay::setAllowedOrigins(const QStringList &origins)
+{
+    AccessPolicy::Settings settings = m_access.settings();
+    settings.allowedOrigins = origins;
+    m_access.setSettings(settings);
 }
 
 void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome)
@@ -376,6 +456,8 @@ void Relay::logExchange(HttpExchange *exchange, const ApiRoute &route, const QBy
     RequestRecord record;
     record.timeMs = QDateTime::currentMSecsSinceEpoch() - exchange->elapsedMs();
     record.client = m_keys->redact(clientOf(request));
+    if (!exchange->clientName().isEmpty())
+        record.client = QStringLiteral("token %1 (%2)").arg(exchange->clientName(), record.client);
     record.method = QString::fromLatin1(request.method);
     record.target = m_keys->redact(QString::fromUtf8(KeyRewriter::redactTarget(request.target)));
     record.api = apiName(route.api);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "access/AccessPolicy.h"
 #include "cache/CachePolicy.h"
 #include "http/HttpConnection.h"
 #include "quota/QuotaScheduler.h"
@@ -34,6 +35,8 @@ struct RelaySettings
     CachePolicy::Settings cachePolicy;
     QuotaScheduler::Limits quota;
     QStringList allowedOrigins;                 // browser origins allowed to call the relay (CORS)
+    bool requireTokens = false;                 // clients must present a relay token as their key
+    QHash<QByteArray, QString> tokens;          // SHA-256 hex of each relay token -> its name
     bool offline = false;                       // answer from the cache only
     qint64 maxStaleSeconds = 7 * 24 * 3600;     // oldest expired entry served when upstream fails
 };
@@ -58,6 +61,8 @@ public:
     ApiKeyProvider *keys() const { return m_keys; }
     UpstreamClient *upstream() const { return m_upstream; }
     const CachePolicy &cachePolicy() const { return m_policy; }
+    // Replaces the allowed browser origins at run time; relay thread only.
+    void setAllowedOrigins(const QStringList &origins);
     // Replaces the cache lifetimes at run time (the window's settings); relay thread only.
     void setCachePolicySettings(const CachePolicy::Settings &settings) { m_policy.setSettings(settings); }
     QuotaScheduler *scheduler() const { return m_scheduler; }
@@ -99,6 +104,8 @@ signals:
     void upstreamUnreachable(const QString &message);
     void upstreamReachable();
     void pausedChanged(bool paused);
+    // A browser page from origin was refused; the window offers to allow it.
+    void originRejected(const QString &origin);
     void cacheRecovered(const QString &movedTo);
 
 private:
@@ -107,6 +114,8 @@ private:
     void rejectForQuota(HttpExchange *exchange, const ApiRoute &route, int retryAfterSeconds);
     void releaseWaiters(HttpExchange *leader, const ApiRoute &route, const QByteArray &decodedBody);
     void answerRelayInfo(HttpExchange *exchange, const ApiRoute &route);
+    // Applies the Host, CORS and token rules; returns false when it has answered the request.
+    bool admit(HttpExchange *exchange, const ApiRoute &route);
 
     RelaySettings m_settings;
     ApiKeyProvider *m_keys;
@@ -115,6 +124,7 @@ private:
     RequestLog *m_log;
     UpstreamClient *m_upstream;
     CachePolicy m_policy;
+    AccessPolicy m_access;
     QuotaScheduler *m_scheduler;
     quint64 m_nextCallToken = 1;
     // Identical cacheable requests in flight: the first one's exchange, then those waiting on it.

@@ -3,6 +3,8 @@
 
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -40,12 +42,32 @@ QByteArray RelayFixture::CurlResult::header(const QByteArray &name) const
     return {};
 }
 
-RelayFixture::RelayFixture() = default;
+QString RelayFixture::temporaryDirTemplate()
+{
+    // CTest sets VTRELAY_TEST_ARTIFACTS so that every log, cache and export of a run stays on
+    // disk for the final canary scan; run by hand, the folders are removed as usual.
+    const QString artifacts = qEnvironmentVariable("VTRELAY_TEST_ARTIFACTS");
+    if (artifacts.isEmpty())
+        return QDir::tempPath() + QStringLiteral("/vtrelay-test-XXXXXX");
+    QDir().mkpath(artifacts);
+    return artifacts + QStringLiteral("/run-XXXXXX");
+}
+
+RelayFixture::RelayFixture()
+    : m_dir(temporaryDirTemplate())
+{
+    m_dir.setAutoRemove(qEnvironmentVariableIsEmpty("VTRELAY_TEST_ARTIFACTS"));
+}
 
 RelayFixture::~RelayFixture()
 {
     stopRelay();
     stopEmulator();
+    if (!m_dir.autoRemove()) {
+        QFile log(m_dir.filePath(QStringLiteral("relay.log")));
+        if (log.open(QIODevice::WriteOnly))
+            log.write(m_relayLog);
+    }
 }
 
 QByteArray RelayFixture::apiKey()
@@ -105,7 +127,7 @@ bool RelayFixture::startRelay(bool withKey, const QStringList &extraArguments, c
     // keychain test keeps its bus so the relay reads the key it stored.
     if (!withKey && qEnvironmentVariableIsEmpty("VTRELAY_FIXTURE_KEEP_BUS"))
         env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/nonexistent"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome());
     m_relay->setProcessEnvironment(env);
     const QString upstream = upstreamOverride.isEmpty()
         ? QStringLiteral("http://127.0.0.1:%1").arg(m_emulatorPort) : upstreamOverride;
@@ -212,6 +234,23 @@ QByteArray RelayFixture::python(const QString &script, int *exitCode)
     if (*exitCode != 0)
         qWarning().noquote() << "python3 failed:" << process.readAllStandardError();
     return process.readAllStandardOutput();
+}
+
+int RelayFixture::runVtrelay(const QStringList &arguments, const QByteArray &input, QByteArray *output)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome());
+    env.remove(QStringLiteral("VTRELAY_API_KEY"));
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(VTRELAY_BINARY), arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(60'000))
+        process.kill();
+    *output = process.readAllStandardOutput() + process.readAllStandardError();
+    m_relayLog += "\n--- vtrelay " + arguments.join(u' ').toUtf8() + " ---\n" + *output;
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
 }
 
 QJsonArray RelayFixture::emulatorRequests()

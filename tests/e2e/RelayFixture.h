@@ -53,12 +53,18 @@ public:
     // Runs /usr/bin/python3 with the script; returns stdout, or an empty array on failure.
     QByteArray python(const QString &script, int *exitCode);
 
+    // Runs a vtrelay command (key, config, token) with this fixture's settings folder.
+    int runVtrelay(const QStringList &arguments, const QByteArray &input, QByteArray *output);
+    QString configHome() const { return m_dir.filePath(QStringLiteral("config")); }
+
     QJsonArray emulatorRequests();
     int emulatorCalls(const QString &pathPrefix);
     bool resetEmulator();
     bool configureEmulator(const QByteArray &json);
 
 private:
+    static QString temporaryDirTemplate();
+
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_emulator;
     std::unique_ptr<QProcess> m_relay;

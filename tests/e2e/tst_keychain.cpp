@@ -85,6 +85,64 @@ private slots:
         QCOMPARE(runVtrelay({QStringLiteral("key"), QStringLiteral("set")}, "\n", &output), 2);
     }
 
+    void configRoundTripThroughKeychain()
+    {
+        RelayFixture fixture;
+        const QString dir = fixture.workDir();
+        const QString team = dir + QStringLiteral("/team.json");
+        const QString pass = dir + QStringLiteral("/pass.txt");
+        const QString wrong = dir + QStringLiteral("/wrong.txt");
+        for (const auto &[path, text] : {std::pair{pass, QByteArray("correct horse battery staple\n")},
+                                         std::pair{wrong, QByteArray("wrong horse battery staple!\n")}}) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(text);
+        }
+
+        QByteArray output;
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("key"), QStringLiteral("set")}, RelayFixture::apiKey() + '\n', &output), 0);
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("config"), QStringLiteral("export"), team,
+                                     QStringLiteral("--include-key"), QStringLiteral("--passphrase-file"), pass},
+                                    {}, &output),
+                 0);
+        QFile exported(team);
+        QVERIFY(exported.open(QIODevice::ReadOnly));
+        const QByteArray exportedText = exported.readAll();
+        QVERIFY(!exportedText.contains(RelayFixture::apiKey()));
+        QVERIFY(exportedText.contains("vtrelay-team-config"));
+        QCOMPARE(exported.permissions() & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("key"), QStringLiteral("remove")}, {}, &output), 0);
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("config"), QStringLiteral("import"), team,
+                                     QStringLiteral("--passphrase-file"), wrong}, {}, &output),
+                 1);
+        QVERIFY(output.contains("Nothing was imported"));
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("key"), QStringLiteral("status")}, {}, &output), 3);
+
+        QByteArray tampered = exportedText;
+        tampered.replace("\"perMinute\": 4", "\"perMinute\": 1000");
+        QVERIFY(tampered != exportedText);
+        const QString tamperedPath = dir + QStringLiteral("/tampered.json");
+        QFile tamperedFile(tamperedPath);
+        QVERIFY(tamperedFile.open(QIODevice::WriteOnly));
+        tamperedFile.write(tampered);
+        tamperedFile.close();
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("config"), QStringLiteral("import"), tamperedPath,
+                                     QStringLiteral("--passphrase-file"), pass}, {}, &output),
+                 1);
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("key"), QStringLiteral("status")}, {}, &output), 3);
+
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("config"), QStringLiteral("import"), team,
+                                     QStringLiteral("--passphrase-file"), pass}, {}, &output),
+                 0);
+        QCOMPARE(fixture.runVtrelay({QStringLiteral("key"), QStringLiteral("status")}, {}, &output), 0);
+        QVERIFY(!fixture.relayLog().contains(RelayFixture::apiKey()));
+
+        const KeyStore::Result read = wait([](auto done) { KeychainKeyStore().read(done); });
+        QVERIFY(read.ok);
+        QVERIFY(read.key == QString::fromLatin1(RelayFixture::apiKey())); // not QCOMPARE: never print the key
+    }
+
     void relayInjectsKeychainKey()
     {
         RelayFixture fixture;

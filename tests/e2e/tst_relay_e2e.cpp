@@ -222,7 +222,8 @@ private slots:
         QVERIFY(socket.waitForConnected(5000));
         QByteArray requests;
         for (const char *domain : {"p1.example", "p2.example", "p3.example"})
-            requests += "GET /api/v3/domains/" + QByteArray(domain) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+            requests += "GET /api/v3/domains/" + QByteArray(domain) + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + QByteArray::number(m_fixture.relayPort()) + "\r\n\r\n";
         socket.write(requests);
         QByteArray received;
         QDeadlineTimer deadline(15'000);
