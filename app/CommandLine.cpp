@@ -174,6 +174,8 @@ CommandLine CommandLine::parse(const QStringList &arguments, const TeamConfig &d
         || !readCount(maxStale, 0, &stale))
         return result;
     relay.maxStaleSeconds = stale;
+    // Limits given on the command line are not replaced by what VirusTotal reports.
+    relay.learnQuota = !parser.isSet(perDay) && !parser.isSet(perMonth);
     int headerSeconds = relay.http.headerTimeoutMs / 1000;
     int idleSeconds = relay.http.idleTimeoutMs / 1000;
     if (!readCount(headerTimeout, 1, &headerSeconds) || !readCount(idleTimeout, 1, &idleSeconds)

@@ -13,6 +13,7 @@
 #endif
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QSettings>
 #include <QTextStream>
 
@@ -27,6 +28,9 @@ void setUpApplication()
     QCoreApplication::setOrganizationName(QStringLiteral("vtrelay"));
     QCoreApplication::setApplicationName(QStringLiteral("vtrelay"));
     QCoreApplication::setApplicationVersion(QStringLiteral(VTRELAY_VERSION));
+    // Debug lines are for developers; QT_LOGGING_RULES='vtrelay.*.debug=true' turns them on.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("vtrelay.*.debug=false"));
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning: %{endif}"
                                       "%{if-critical}error: %{endif}%{message}"));
 }

@@ -37,6 +37,7 @@ ProxyCall::ProxyCall(Relay *relay, HttpExchange *exchange, const ApiRoute &route
     : QObject(relay)
     , m_relay(relay)
     , m_exchange(exchange)
+    , m_leader(exchange)
     , m_route(route)
     , m_outcome(outcome)
     , m_reply(reply)
@@ -186,6 +187,8 @@ void ProxyCall::onFinished()
         m_relay->upstreamCallFinished(m_token);
         if (m_exchange)
             m_relay->retryAfterQuotaReject(m_exchange, m_route, m_outcome);
+        else
+            m_relay->leaderGone(m_leader, m_route);
         done();
         return;
     }
@@ -212,8 +215,16 @@ void ProxyCall::onFinished()
         storeInCache(decoded);
     if (m_exchange && m_exchange->request().method == "POST")
         m_relay->invalidateAfterWrite(m_route, m_status, decoded);
-    if (m_exchange)
+    if (m_exchange) {
         m_relay->logExchange(m_exchange, m_route, m_outcome, QString(), decoded);
+    } else {
+        HttpHeaders headers;
+        for (const auto &field : m_reply->rawHeaderPairs()) {
+            if (isReplayedHeader(field.first))
+                headers.append(field.first, field.second);
+        }
+        m_relay->leaderFinished(m_leader, m_route, m_status, headers, decoded);
+    }
     done();
 }
 
@@ -316,6 +327,9 @@ void ProxyCall::done()
 {
     if (!m_done && !m_quotaRejected)
         m_relay->upstreamCallFinished(m_token);
+    // Every other way out (errors, a client that left) still lets waiters go on.
+    if (!m_done && !m_quotaRejected)
+        m_relay->leaderGone(m_leader, m_route);
     m_done = true;
     deleteLater();
 }

@@ -45,6 +45,7 @@ private:
 
     Relay *m_relay;
     QPointer<HttpExchange> m_exchange;
+    const void *m_leader; // the exchange's address, kept to release waiters after it is gone
     ApiRoute m_route;
     QByteArray m_outcome;
     QNetworkReply *m_reply;

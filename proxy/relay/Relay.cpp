@@ -125,6 +125,11 @@ bool Relay::start(QString *error)
     access.port = m_server->serverPort(); // the real port when --listen asked for port 0
     m_access.setSettings(access);
     m_flushTimer.start();
+    if (m_settings.learnQuota) {
+        connect(m_keys, &ApiKeyProvider::keyChanged, this, &Relay::learnQuota, Qt::QueuedConnection);
+        if (m_keys->hasKey())
+            QMetaObject::invokeMethod(this, &Relay::learnQuota, Qt::QueuedConnection);
+    }
     emit listening(QStringLiteral("%1:%2").arg(m_settings.address.toString()).arg(m_server->serverPort()));
     return true;
 }
@@ -202,6 +207,7 @@ void Relay::onExchange(HttpExchange *exchange)
         }
         if (!fresh && m_leaders.contains(route.cacheKey)) {
             // An identical request is already on its way upstream: share its answer.
+            qCDebug(lcRelay).noquote() << "Waiting for the identical request in flight for" << route.cacheKey;
             m_waiters[route.cacheKey].append(exchange);
             return;
         }
@@ -216,6 +222,63 @@ void Relay::onExchange(HttpExchange *exchange)
         return;
     }
     forward(exchange, route, "BYPASS");
+}
+
+void Relay::learnQuota()
+{
+    if (m_quotaLearnt || !m_keys->hasKey() || m_settings.offline)
+        return;
+    m_quotaLearnt = true;
+    QuotaScheduler::Call call;
+    call.token = m_nextCallToken++;
+    const quint64 token = call.token;
+    call.start = [this, token] {
+        // VirusTotal accepts the key itself as the user id; the path never reaches a log.
+        const QByteArray key = m_keys->key().toUtf8();
+        const QByteArray path = "/api/v3/users/" + QUrl::toPercentEncoding(QString::fromUtf8(key)) + "/overall_quotas";
+        QNetworkReply *reply = m_upstream->send("GET", path, HttpHeaders{{"x-apikey", key}}, nullptr, -1);
+        reply->setParent(this);
+        connect(reply, &QNetworkReply::finished, this, [this, reply, token] {
+            m_scheduler->finished(token);
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            QByteArray body = reply->readAll();
+            if (reply->rawHeader("content-encoding").contains("gzip")) {
+                QByteArray decoded;
+                body = Gzip::decompress(body, &decoded) ? decoded : QByteArray();
+            }
+            if (status == 200) {
+                applyLearntQuota(body);
+            } else {
+                qCInfo(lcRelay).noquote() << "VirusTotal did not share the key's quota (status" << status
+                                          << ") - keeping the configured limits";
+                m_quotaLearnt = status != 401; // a rejected key may be replaced, so try again then
+            }
+            reply->deleteLater();
+        });
+        return true;
+    };
+    call.reject = [this](int) { m_quotaLearnt = false; };
+    m_scheduler->submit(std::move(call));
+}
+
+void Relay::applyLearntQuota(const QByteArray &body)
+{
+    const QJsonObject data = QJsonDocument::fromJson(body).object().value(u"data").toObject();
+    auto bucket = [&data](const char *name, const char *field) {
+        return data.value(QLatin1String(name)).toObject().value(u"user").toObject().value(QLatin1String(field)).toInt(-1);
+    };
+    QuotaScheduler::Limits limits = m_scheduler->limits();
+    const int dailyAllowed = bucket("api_requests_daily", "allowed");
+    const int monthlyAllowed = bucket("api_requests_monthly", "allowed");
+    if (dailyAllowed > 0)
+        limits.perDay = dailyAllowed;
+    if (monthlyAllowed > 0)
+        limits.perMonth = monthlyAllowed;
+    m_scheduler->setLimits(limits);
+    m_scheduler->learnUsage(qMax(0, bucket("api_requests_daily", "used")), qMax(0, bucket("api_requests_monthly", "used")));
+    qCInfo(lcRelay).noquote() << QStringLiteral("Learnt the key's quota from VirusTotal: %1 a day, %2 a month")
+                                     .arg(limits.perDay)
+                                     .arg(limits.perMonth);
 }
 
 bool Relay::admit(HttpExchange *exchange, const ApiRoute &route)
@@ -313,9 +376,12 @@ void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteAr
         }
         const quint64 token = call.token;
         const bool read = guard->request().method == "GET" || guard->request().method == "HEAD";
-        call.start = [this, guard, route, outcome, pathAndQuery, headers, body, size, token, read] {
-            if (!guard || guard->isAborted())
+        const void *leader = guard.data();
+        call.start = [this, guard, leader, route, outcome, pathAndQuery, headers, body, size, token, read] {
+            if (!guard || guard->isAborted()) {
+                leaderGone(leader, route);
                 return false;
+            }
             // The answer may have reached the cache while this call waited (another spelling
             // of the same file, say); then it costs no quota.
             if (route.isCacheable() && read && outcome != "BYPASS") {
@@ -330,9 +396,11 @@ void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteAr
             proxyCall->setSchedulerToken(token);
             return true;
         };
-        call.reject = [this, guard, route](int retryAfter) {
+        call.reject = [this, guard, leader, route](int retryAfter) {
             if (guard)
                 rejectForQuota(guard, route, retryAfter);
+            else
+                leaderGone(leader, route);
         };
         m_scheduler->submit(std::move(call));
     };
@@ -486,33 +554,42 @@ void Relay::logExchange(HttpExchange *exchange, const ApiRoute &route, const QBy
                                         .arg(record.bytes)
                                         .arg(errorCode.isEmpty() ? QString() : u' ' + errorCode);
     m_log->append(std::move(record));
-    if (route.isCacheable() && m_leaders.value(route.cacheKey) == exchange)
-        releaseWaiters(exchange, route, decodedBody);
+    releaseWaiters(exchange, route, exchange->responseStatus(), exchange->responseHeaders(), decodedBody);
 }
 
-void Relay::releaseWaiters(HttpExchange *leader, const ApiRoute &route, const QByteArray &decodedBody)
+void Relay::releaseWaiters(const void *leader, const ApiRoute &route, int status, const HttpHeaders &leaderHeaders,
+                           const QByteArray &decodedBody)
 {
+    // leader is only compared, never used: its client may have left and the exchange be gone.
+    if (!route.isCacheable() || m_leaders.value(route.cacheKey) != leader)
+        return;
     m_leaders.remove(route.cacheKey);
     const QList<QPointer<HttpExchange>> waiters = m_waiters.take(route.cacheKey);
     if (waiters.isEmpty())
         return;
     const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
     const bool cached = entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch());
-    HttpHeaders headers = leader->responseHeaders();
+    HttpHeaders headers = leaderHeaders;
     headers.remove("content-encoding");
+    headers.remove("content-length");
     headers.set("X-Cache", "COALESCED");
     for (const QPointer<HttpExchange> &waiter : waiters) {
         if (!waiter || waiter->isAborted())
             continue;
         if (cached) {
             serveFromCache(waiter, route, *entry, "COALESCED");
-        } else if (!decodedBody.isEmpty() || leader->responseStatus() == 204) {
-            waiter->respond(leader->responseStatus(), headers, decodedBody);
+        } else if (status > 0 && (!decodedBody.isEmpty() || status == 204)) {
+            waiter->respond(status, headers, decodedBody);
             logExchange(waiter, route, "COALESCED", QString(), decodedBody);
         } else {
-            onExchange(waiter); // nothing to share: ask again on its own
+            onExchange(waiter); // nothing to share: ask again, the first waiter leading
         }
     }
+}
+
+void Relay::leaderGone(const void *leader, const ApiRoute &route)
+{
+    releaseWaiters(leader, route, 0, HttpHeaders(), QByteArray());
 }
 
 void Relay::rejectForQuota(HttpExchange *exchange, const ApiRoute &route, int retryAfterSeconds)
@@ -573,9 +650,12 @@ void Relay::retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route,
     call.cost = upstreamCost(route);
     call.cacheKey = route.cacheKey;
     const quint64 token = call.token;
-    call.start = [this, guard, route, outcome, token] {
-        if (!guard || guard->isAborted())
+    const void *leader = exchange;
+    call.start = [this, guard, leader, route, outcome, token] {
+        if (!guard || guard->isAborted()) {
+            leaderGone(leader, route);
             return false;
+        }
         if (const std::optional<CacheEntry> entry = route.isCacheable() ? m_cache->find(route.cacheKey) : std::nullopt;
             entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch())) {
             serveFromCache(guard, route, *entry, "HIT");
@@ -593,9 +673,11 @@ void Relay::retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route,
         proxyCall->setSchedulerToken(token);
         return true;
     };
-    call.reject = [this, guard, route](int retryAfter) {
+    call.reject = [this, guard, leader, route](int retryAfter) {
         if (guard)
             rejectForQuota(guard, route, retryAfter);
+        else
+            leaderGone(leader, route);
     };
     m_scheduler->requeueAfterReject(std::move(call));
 }

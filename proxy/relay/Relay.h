@@ -38,6 +38,7 @@ struct RelaySettings
     bool requireTokens = false;                 // clients must present a relay token as their key
     QHash<QByteArray, QString> tokens;          // SHA-256 hex of each relay token -> its name
     bool offline = false;                       // answer from the cache only
+    bool learnQuota = true;                     // ask VirusTotal for the key's real limits at start
     qint64 maxStaleSeconds = 7 * 24 * 3600;     // oldest expired entry served when upstream fails
 };
 
@@ -95,6 +96,14 @@ public:
     // Sends a call that upstream rejected for quota back to the queue, if its wait allows.
     void retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome);
     void upstreamCallFinished(quint64 token) { m_scheduler->finished(token); }
+    // Releases the requests waiting on leader after leader's client left before its answer.
+    void leaderGone(const void *leader, const ApiRoute &route);
+    // Called by a ProxyCall whose client may have left: shares the answer with the waiters.
+    void leaderFinished(const void *leader, const ApiRoute &route, int status, const HttpHeaders &headers,
+                        const QByteArray &decodedBody)
+    {
+        releaseWaiters(leader, route, status, headers, decodedBody);
+    }
     void noteUpstreamUnreachable(const QString &message);
 
 signals:
@@ -112,8 +121,14 @@ private:
     void onExchange(HttpExchange *exchange);
     void forward(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome);
     void rejectForQuota(HttpExchange *exchange, const ApiRoute &route, int retryAfterSeconds);
-    void releaseWaiters(HttpExchange *leader, const ApiRoute &route, const QByteArray &decodedBody);
+    // Answers the requests that waited for leader's identical request, from the cache or with
+    // the leader's response; a status of 0 makes them ask again on their own.
+    void releaseWaiters(const void *leader, const ApiRoute &route, int status, const HttpHeaders &leaderHeaders,
+                        const QByteArray &decodedBody);
     void answerRelayInfo(HttpExchange *exchange, const ApiRoute &route);
+    // Asks /api/v3/users/{key}/overall_quotas for the key's daily and monthly limits and use.
+    void learnQuota();
+    void applyLearntQuota(const QByteArray &body);
     // Applies the Host, CORS and token rules; returns false when it has answered the request.
     bool admit(HttpExchange *exchange, const ApiRoute &route);
 
@@ -128,12 +143,13 @@ private:
     QuotaScheduler *m_scheduler;
     quint64 m_nextCallToken = 1;
     // Identical cacheable requests in flight: the first one's exchange, then those waiting on it.
-    QHash<QString, HttpExchange *> m_leaders;
+    QHash<QString, const void *> m_leaders;
     QHash<QString, QList<QPointer<HttpExchange>>> m_waiters;
     QTimer m_flushTimer;
     bool m_paused = false;
     bool m_recordBodies = false;
     bool m_upstreamDown = false;
+    bool m_quotaLearnt = false;
 };
 
 } // namespace vtrelay

@@ -122,7 +122,8 @@ QNetworkReply *UpstreamClient::send(const QByteArray &method, const QByteArray &
     if (body && bodySize >= 0)
         request.setHeader(QNetworkRequest::ContentLengthHeader, bodySize);
 
-    qCDebug(lcUpstream).noquote() << "Sending" << method << url.path();
+    // The path can hold the key (users/{key}), so only the method and host are logged.
+    qCDebug(lcUpstream).noquote() << "Sending a" << method << "request to" << url.host();
     // A custom "HEAD" verb would make Qt wait for a body of Content-Length bytes.
     if (method == "HEAD")
         return m_network->head(request);

@@ -48,6 +48,7 @@ private slots:
         RelayFixture fixture;
         QVERIFY(fixture.startEmulator({QStringLiteral("--quota-per-minute"), QStringLiteral("4")}));
         QVERIFY(fixture.startRelay(true, {QStringLiteral("--quota-per-minute"), QStringLiteral("4"),
+                                          QStringLiteral("--quota-per-day"), QStringLiteral("500"),
                                           QStringLiteral("--max-queue-wait"), QStringLiteral("240")}));
 
         // Ten files, each asked by MD5, SHA-1, SHA-256 and upper-case SHA-256, in shuffled order.
@@ -82,6 +83,7 @@ private slots:
         RelayFixture fixture;
         QVERIFY(fixture.startEmulator({QStringLiteral("--quota-per-minute"), QStringLiteral("2")}));
         QVERIFY(fixture.startRelay(true, {QStringLiteral("--quota-per-minute"), QStringLiteral("2"),
+                                          QStringLiteral("--quota-per-day"), QStringLiteral("500"),
                                           QStringLiteral("--max-queue-wait"), QStringLiteral("200")}));
         QList<QProcess *> processes;
         const QStringList domains{QStringLiteral("fill1"), QStringLiteral("fill2"), QStringLiteral("first"),
@@ -100,8 +102,11 @@ private slots:
         }
 
         QStringList order;
-        for (const QJsonValue &call : fixture.emulatorRequests())
-            order.append(call.toObject().value(u"path").toString().section(u'/', 4, 4).section(u'.', 0, 0));
+        for (const QJsonValue &call : fixture.emulatorRequests()) {
+            const QString path = call.toObject().value(u"path").toString();
+            if (path.startsWith(u"/api/v3/domains/"))
+                order.append(path.section(u'/', 4, 4).section(u'.', 0, 0));
+        }
         QCOMPARE(order, domains);
     }
 
@@ -110,6 +115,7 @@ private slots:
         RelayFixture fixture;
         QVERIFY(fixture.startEmulator());
         QVERIFY(fixture.startRelay(true, {QStringLiteral("--quota-per-minute"), QStringLiteral("1"),
+                                          QStringLiteral("--quota-per-day"), QStringLiteral("500"),
                                           QStringLiteral("--max-queue-wait"), QStringLiteral("1")}));
         QCOMPARE(fixture.curl({fixture.relayUrl(QStringLiteral("/api/v3/domains/one.example"))}).status, 200);
         const auto v3 = fixture.curl({fixture.relayUrl(QStringLiteral("/api/v3/domains/two.example"))});
@@ -171,6 +177,16 @@ private slots:
         QCOMPARE(fixture.curl({fixture.relayUrl(QStringLiteral("/vtapi/v2/file/report?resource=") + md5)}).header("X-Cache"),
                  QByteArray("HIT"));
         QCOMPARE(fixture.emulatorCalls(QString()), 2);
+    }
+
+    void limitsLearntFromVirusTotal()
+    {
+        RelayFixture fixture;
+        QVERIFY(fixture.startEmulator({QStringLiteral("--quota-per-day"), QStringLiteral("7")}));
+        QVERIFY(fixture.startRelay(true, {QStringLiteral("--quota-per-minute"), QStringLiteral("100")}));
+        QTRY_VERIFY_WITH_TIMEOUT(fixture.relayLog().contains("Learnt the key's quota from VirusTotal: 7 a day"), 10'000);
+        QCOMPARE(fixture.emulatorCalls(QStringLiteral("/api/v3/users/")), 1);
+        QVERIFY(!fixture.relayLog().contains(RelayFixture::apiKey()));
     }
 
     void uploadDropsNotFoundEntry()

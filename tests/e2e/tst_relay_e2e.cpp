@@ -117,6 +117,35 @@ private slots:
         QCOMPARE(m_fixture.emulatorCalls(QStringLiteral("/vtapi/v2/file/report")), 1);
     }
 
+    void concurrentClientsSharingLookups()
+    {
+        // Several clients ask for the same reports at once and close each connection as soon
+        // as they have read the answer, often before the upstream call has formally ended.
+        const QString script = QStringLiteral(
+            "import hashlib\n"
+            "from virus_total_apis import PublicApi\n"
+            "api = PublicApi('dummy')\n"
+            "api.base = 'http://127.0.0.1:%1/vtapi/v2/'\n"
+            "for i in range(40):\n"
+            "    md5 = hashlib.md5(b'vtrelay-sample-%d' % (20 + i % 10)).hexdigest()\n"
+            "    answer = api.get_file_report(md5)\n"
+            "    assert answer['response_code'] == 200 and answer['results']['response_code'] == 1, answer\n"
+            "print('done')\n")
+                                   .arg(m_fixture.relayPort());
+        QList<QProcess *> clients;
+        for (int i = 0; i < 4; ++i) {
+            auto *client = new QProcess(this);
+            client->start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script});
+            clients.append(client);
+        }
+        for (QProcess *client : std::as_const(clients)) {
+            QVERIFY(client->state() == QProcess::NotRunning || client->waitForFinished(60'000));
+            QVERIFY2(client->exitCode() == 0, client->readAllStandardError().right(600).constData());
+            QCOMPARE(client->readAllStandardOutput().trimmed(), QByteArray("done"));
+        }
+        QVERIFY(m_fixture.emulatorCalls(QStringLiteral("/vtapi/v2/file/report")) <= 10);
+    }
+
     void v3UploadOverOneMegabyte()
     {
         QByteArray content(1536 * 1024, '\0');
