@@ -56,14 +56,6 @@ bool isHashId(const QString &id)
     return id.size() == 32 || id.size() == 40 || id.size() == 64;
 }
 
-// Quota units of a request: a v2 report of N comma-separated resources counts N.
-int upstreamCost(const ApiRoute &route)
-{
-    if (route.api == ApiRoute::Api::V2 && route.kind == ApiRoute::Kind::File && route.subPath.endsWith(u"report"))
-        return qMax<int>(1, int(route.objectId.count(u',') + 1));
-    return 1;
-}
-
 bool wantsFreshAnswer(const HttpRequest &request)
 {
     return request.headers.hasToken("cache-control", "no-cache")
@@ -224,63 +216,6 @@ void Relay::onExchange(HttpExchange *exchange)
     forward(exchange, route, "BYPASS");
 }
 
-void Relay::learnQuota()
-{
-    if (m_quotaLearnt || !m_keys->hasKey() || m_settings.offline)
-        return;
-    m_quotaLearnt = true;
-    QuotaScheduler::Call call;
-    call.token = m_nextCallToken++;
-    const quint64 token = call.token;
-    call.start = [this, token] {
-        // VirusTotal accepts the key itself as the user id; the path never reaches a log.
-        const QByteArray key = m_keys->key().toUtf8();
-        const QByteArray path = "/api/v3/users/" + QUrl::toPercentEncoding(QString::fromUtf8(key)) + "/overall_quotas";
-        QNetworkReply *reply = m_upstream->send("GET", path, HttpHeaders{{"x-apikey", key}}, nullptr, -1);
-        reply->setParent(this);
-        connect(reply, &QNetworkReply::finished, this, [this, reply, token] {
-            m_scheduler->finished(token);
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            QByteArray body = reply->readAll();
-            if (reply->rawHeader("content-encoding").contains("gzip")) {
-                QByteArray decoded;
-                body = Gzip::decompress(body, &decoded) ? decoded : QByteArray();
-            }
-            if (status == 200) {
-                applyLearntQuota(body);
-            } else {
-                qCInfo(lcRelay).noquote() << "VirusTotal did not share the key's quota (status" << status
-                                          << ") - keeping the configured limits";
-                m_quotaLearnt = status != 401; // a rejected key may be replaced, so try again then
-            }
-            reply->deleteLater();
-        });
-        return true;
-    };
-    call.reject = [this](int) { m_quotaLearnt = false; };
-    m_scheduler->submit(std::move(call));
-}
-
-void Relay::applyLearntQuota(const QByteArray &body)
-{
-    const QJsonObject data = QJsonDocument::fromJson(body).object().value(u"data").toObject();
-    auto bucket = [&data](const char *name, const char *field) {
-        return data.value(QLatin1String(name)).toObject().value(u"user").toObject().value(QLatin1String(field)).toInt(-1);
-    };
-    QuotaScheduler::Limits limits = m_scheduler->limits();
-    const int dailyAllowed = bucket("api_requests_daily", "allowed");
-    const int monthlyAllowed = bucket("api_requests_monthly", "allowed");
-    if (dailyAllowed > 0)
-        limits.perDay = dailyAllowed;
-    if (monthlyAllowed > 0)
-        limits.perMonth = monthlyAllowed;
-    m_scheduler->setLimits(limits);
-    m_scheduler->learnUsage(qMax(0, bucket("api_requests_daily", "used")), qMax(0, bucket("api_requests_monthly", "used")));
-    qCInfo(lcRelay).noquote() << QStringLiteral("Learnt the key's quota from VirusTotal: %1 a day, %2 a month")
-                                     .arg(limits.perDay)
-                                     .arg(limits.perMonth);
-}
-
 bool Relay::admit(HttpExchange *exchange, const ApiRoute &route)
 {
     const HttpRequest &request = exchange->request();
@@ -368,7 +303,7 @@ void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteAr
             return;
         QuotaScheduler::Call call;
         call.token = m_nextCallToken++;
-        call.cost = upstreamCost(route);
+        call.cost = route.quotaCost();
         call.cacheKey = route.cacheKey;
         if (route.kind == ApiRoute::Kind::File && route.subPath.isEmpty() && isHashId(route.objectId)) {
             call.conflictGroup = QStringLiteral("file");
@@ -555,180 +490,6 @@ void Relay::logExchange(HttpExchange *exchange, const ApiRoute &route, const QBy
                                         .arg(errorCode.isEmpty() ? QString() : u' ' + errorCode);
     m_log->append(std::move(record));
     releaseWaiters(exchange, route, exchange->responseStatus(), exchange->responseHeaders(), decodedBody);
-}
-
-void Relay::releaseWaiters(const void *leader, const ApiRoute &route, int status, const HttpHeaders &leaderHeaders,
-                           const QByteArray &decodedBody)
-{
-    // leader is only compared, never used: its client may have left and the exchange be gone.
-    if (!route.isCacheable() || m_leaders.value(route.cacheKey) != leader)
-        return;
-    m_leaders.remove(route.cacheKey);
-    const QList<QPointer<HttpExchange>> waiters = m_waiters.take(route.cacheKey);
-    if (waiters.isEmpty())
-        return;
-    const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
-    const bool cached = entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch());
-    HttpHeaders headers = leaderHeaders;
-    headers.remove("content-encoding");
-    headers.remove("content-length");
-    headers.set("X-Cache", "COALESCED");
-    for (const QPointer<HttpExchange> &waiter : waiters) {
-        if (!waiter || waiter->isAborted())
-            continue;
-        if (cached) {
-            serveFromCache(waiter, route, *entry, "COALESCED");
-        } else if (status > 0 && (!decodedBody.isEmpty() || status == 204)) {
-            waiter->respond(status, headers, decodedBody);
-            logExchange(waiter, route, "COALESCED", QString(), decodedBody);
-        } else {
-            onExchange(waiter); // nothing to share: ask again, the first waiter leading
-        }
-    }
-}
-
-void Relay::leaderGone(const void *leader, const ApiRoute &route)
-{
-    releaseWaiters(leader, route, 0, HttpHeaders(), QByteArray());
-}
-
-void Relay::rejectForQuota(HttpExchange *exchange, const ApiRoute &route, int retryAfterSeconds)
-{
-    if (tryServeStale(exchange, route))
-        return;
-    if (route.api == ApiRoute::Api::V2) {
-        // v2 clients know 204 with an empty body as "quota exceeded".
-        HttpHeaders headers{{"X-Cache", "BYPASS"}, {"Retry-After", QByteArray::number(retryAfterSeconds)}};
-        exchange->respond(204, headers, QByteArray());
-        logExchange(exchange, route, "BYPASS", QStringLiteral("RelayQuotaQueueFull"), QByteArray());
-        return;
-    }
-    respondWithError(exchange, route, 429, QStringLiteral("RelayQuotaQueueFull"),
-                     QStringLiteral("The VirusTotal quota allows no more requests now and this one could not "
-                                    "start within the maximum wait of %1 s. Retry in %2 s.")
-                         .arg(m_scheduler->limits().maxWaitSeconds)
-                         .arg(retryAfterSeconds),
-                     retryAfterSeconds);
-}
-
-bool Relay::tryServeStale(HttpExchange *exchange, const ApiRoute &route)
-{
-    if (!exchange || !route.isCacheable())
-        return false;
-    const std::optional<CacheEntry> entry = m_cache->find(route.cacheKey);
-    if (!entry)
-        return false;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (now - entry->storedAt > m_settings.maxStaleSeconds * 1000)
-        return false;
-    serveFromCache(exchange, route, *entry, entry->isFresh(now) ? "HIT" : "STALE");
-    return true;
-}
-
-void Relay::onEntryStored(const QString &key)
-{
-    const std::optional<CacheEntry> stored = m_cache->find(key);
-    if (!stored)
-        return;
-    // Queued calls that this entry answers (for example the same file asked by another hash)
-    // are served now instead of waiting for quota.
-    const QList<QuotaScheduler::Call> answered = m_scheduler->takeQueued([this, &stored](const QuotaScheduler::Call &call) {
-        if (call.cacheKey.isEmpty())
-            return false;
-        const std::optional<CacheEntry> entry = m_cache->find(call.cacheKey);
-        return entry && entry->key == stored->key;
-    });
-    for (const QuotaScheduler::Call &call : answered)
-        call.start(); // start() finds the fresh entry and serves it without upstream
-}
-
-void Relay::retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome)
-{
-    QPointer<HttpExchange> guard(exchange);
-    QuotaScheduler::Call call;
-    call.token = m_nextCallToken++;
-    call.cost = upstreamCost(route);
-    call.cacheKey = route.cacheKey;
-    const quint64 token = call.token;
-    const void *leader = exchange;
-    call.start = [this, guard, leader, route, outcome, token] {
-        if (!guard || guard->isAborted()) {
-            leaderGone(leader, route);
-            return false;
-        }
-        if (const std::optional<CacheEntry> entry = route.isCacheable() ? m_cache->find(route.cacheKey) : std::nullopt;
-            entry && entry->isFresh(QDateTime::currentMSecsSinceEpoch())) {
-            serveFromCache(guard, route, *entry, "HIT");
-            return false;
-        }
-        const QByteArray key = m_keys->key().toUtf8();
-        HttpHeaders headers = UpstreamClient::forwardableHeaders(guard->request().headers);
-        KeyRewriter::stripRequestHeaders(headers);
-        if (route.api == ApiRoute::Api::V3)
-            headers.set("x-apikey", key);
-        const QByteArray query = KeyRewriter::upstreamQuery(route, key);
-        const QByteArray pathAndQuery = guard->request().path() + (query.isEmpty() ? QByteArray() : '?' + query);
-        auto *proxyCall = new ProxyCall(this, guard, route, outcome,
-                                        m_upstream->send(guard->request().method, pathAndQuery, headers, nullptr, -1));
-        proxyCall->setSchedulerToken(token);
-        return true;
-    };
-    call.reject = [this, guard, leader, route](int retryAfter) {
-        if (guard)
-            rejectForQuota(guard, route, retryAfter);
-        else
-            leaderGone(leader, route);
-    };
-    m_scheduler->requeueAfterReject(std::move(call));
-}
-
-void Relay::invalidateAfterWrite(const ApiRoute &route, int status, const QByteArray &decodedBody)
-{
-    if (status != 200)
-        return;
-    QStringList ids;
-    const QJsonObject document = QJsonDocument::fromJson(decodedBody).object();
-    if (route.api == ApiRoute::Api::V2) {
-        for (const char *field : {"md5", "sha1", "sha256", "resource"}) {
-            const QString value = document.value(QLatin1String(field)).toString().toLower();
-            if (!value.isEmpty())
-                ids.append(value);
-        }
-    } else {
-        const QJsonObject data = document.value(u"data").toObject();
-        if (data.value(u"type").toString() == u"analysis") {
-            // A file analysis id is base64 of "<md5>:<unix time>".
-            const QByteArray decoded = QByteArray::fromBase64(data.value(u"id").toString().toLatin1());
-            const qsizetype colon = decoded.indexOf(':');
-            if (colon > 0)
-                ids.append(QString::fromLatin1(decoded.left(colon)).toLower());
-        }
-        if (!route.objectId.isEmpty() && route.objectId != u"upload_url")
-            ids.append(route.objectId);
-    }
-    for (const QString &id : std::as_const(ids)) {
-        for (const QString &prefix : {QStringLiteral("v3:file:"), QStringLiteral("v3:url:"), QStringLiteral("v2:file/report:"),
-                                      QStringLiteral("v2:url/report:")}) {
-            // The object itself and, after a comment or vote, its comment and vote pages.
-            const std::optional<CacheEntry> entry = m_cache->find(prefix + id);
-            const QString canonical = entry ? entry->key : prefix + id;
-            m_cache->remove(prefix + id);
-            m_cache->removeByPrefix(canonical + u'/');
-        }
-    }
-}
-
-QString Relay::statusLine()
-{
-    const QuotaScheduler::State quota = m_scheduler->state();
-    const CacheStore::Stats cache = m_cache ? m_cache->stats() : CacheStore::Stats();
-    return QStringLiteral("Quota used: %1/%2 this minute, %3/%4 today, %5/%6 this month; %7 queued, %8 rejected. "
-                          "Cache: %9 entries, %10 KiB, %11 hits.")
-        .arg(quota.usedMinute).arg(quota.limits.perMinute)
-        .arg(quota.usedDay).arg(quota.limits.perDay)
-        .arg(quota.usedMonth).arg(quota.limits.perMonth)
-        .arg(quota.queued).arg(quota.rejected)
-        .arg(cache.entries).arg(cache.bytes / 1024).arg(cache.hits);
 }
 
 void Relay::noteUpstreamStatus(int status, const QByteArray &)

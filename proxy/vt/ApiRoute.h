@@ -30,6 +30,9 @@ struct ApiRoute
 
     bool isApi() const { return api != Api::None; }
     bool isCacheable() const { return !cacheKey.isEmpty(); }
+    // Quota units the request costs upstream: a v2 report of N comma-separated resources
+    // counts N, as VirusTotal counts each item of a batch.
+    int quotaCost() const;
     static QString kindName(Kind kind);
 };
 

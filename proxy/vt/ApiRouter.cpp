@@ -58,6 +58,13 @@ QString ApiRoute::kindName(Kind kind)
     return QString();
 }
 
+int ApiRoute::quotaCost() const
+{
+    if (api == Api::V2 && kind == Kind::File && subPath.endsWith(u"report"))
+        return qMax<int>(1, int(objectId.count(u',') + 1));
+    return 1;
+}
+
 QByteArray ApiRouter::queryWithoutKey(const QByteArray &query)
 {
     QList<QByteArray> kept;

@@ -171,6 +171,26 @@ private slots:
         QCOMPARE(report.status, 200);
     }
 
+    void largeUploadThroughUploadUrl()
+    {
+        const auto minted = m_fixture.curl({m_fixture.relayUrl(QStringLiteral("/api/v3/files/upload_url"))});
+        QCOMPARE(minted.status, 200);
+        const QString uploadUrl = QJsonDocument::fromJson(minted.body).object().value(u"data").toString();
+        QVERIFY2(uploadUrl.startsWith(m_fixture.relayUrl(QStringLiteral("/_ah/upload/"))), qPrintable(uploadUrl));
+
+        const QString path = QDir(m_fixture.workDir()).filePath(QStringLiteral("big-upload.bin"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(2 * 1024 * 1024, 'q'));
+        file.close();
+        const auto upload = m_fixture.curl({QStringLiteral("-F"), QStringLiteral("file=@") + path, uploadUrl});
+        QCOMPARE(upload.status, 200);
+        const QJsonObject call = lastEmulatorRequest();
+        QVERIFY(call.value(u"path").toString().startsWith(u"/_ah/upload/"));
+        QCOMPARE(call.value(u"key_valid").toBool(), true);
+        QVERIFY(call.value(u"body_size").toInt() > 2 * 1024 * 1024);
+    }
+
     void chunkedUploadIsForwarded()
     {
         const QString path = QDir(m_fixture.workDir()).filePath(QStringLiteral("chunked.bin"));

@@ -46,6 +46,24 @@ class TestApiRouter : public QObject
     Q_OBJECT
 
 private slots:
+    void quotaCost_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<int>("cost");
+
+        QTest::newRow("v3 file") << QByteArray("/api/v3/files/44d88612fea8a8f36de82e1278abb02f") << 1;
+        QTest::newRow("v2 single report") << QByteArray("/vtapi/v2/file/report?resource=abc") << 1;
+        QTest::newRow("v2 batch of three") << QByteArray("/vtapi/v2/file/report?resource=a,b,c") << 3;
+        QTest::newRow("v2 domain") << QByteArray("/vtapi/v2/domain/report?domain=a,b") << 1;
+    }
+
+    void quotaCost()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(int, cost);
+        QCOMPARE(ApiRouter::route("GET", target).quotaCost(), cost);
+    }
+
     void routes_data()
     {
         QTest::addColumn<QByteArray>("method");
