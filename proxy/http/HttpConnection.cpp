@@ -61,6 +61,21 @@ bool statusHasNoBody(int status)
     return (status >= 100 && status < 200) || status == 204 || status == 304;
 }
 
+// The Date header value, formatted once a second instead of once a response.
+QByteArray httpDate()
+{
+    thread_local qint64 cachedSecond = -1;
+    thread_local QByteArray cached;
+    const qint64 second = QDateTime::currentSecsSinceEpoch();
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cached = QLocale::c()
+                     .toString(QDateTime::fromSecsSinceEpoch(second, Qt::UTC), u"ddd, dd MMM yyyy hh:mm:ss 'GMT'")
+                     .toLatin1();
+    }
+    return cached;
+}
+
 QString errorCodeForStatus(int status)
 {
     switch (status) {
@@ -85,6 +100,9 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpServerSettings &set
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(kMaxBufferedInput);
+    // Without TCP_NODELAY a response head and body sent in two segments wait ~40 ms for the
+    // client's delayed acknowledgement.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
@@ -225,11 +243,8 @@ void HttpConnection::writeResponseHead(HttpExchange *exchange, int status, const
             continue;
         head += field.first + ": " + field.second + "\r\n";
     }
-    if (!headers.contains("date")) {
-        head += "Date: "
-            + QLocale::c().toString(QDateTime::currentDateTimeUtc(), u"ddd, dd MMM yyyy hh:mm:ss 'GMT'").toLatin1()
-            + "\r\n";
-    }
+    if (!headers.contains("date"))
+        head += "Date: " + httpDate() + "\r\n";
     if (!noBody) {
         if (m_chunkedResponse)
             head += "Transfer-Encoding: chunked\r\n";
@@ -241,24 +256,39 @@ void HttpConnection::writeResponseHead(HttpExchange *exchange, int status, const
     else if (!http11)
         head += "Connection: keep-alive\r\n";
     head += "\r\n";
-    m_socket->write(head);
+    // Held back so that the head and the first part of the body leave in one write.
+    m_pendingHead = head;
+    if (noBody || request.isHead())
+        flushHead();
+}
+
+void HttpConnection::flushHead()
+{
+    if (!m_pendingHead.isEmpty())
+        m_socket->write(std::exchange(m_pendingHead, QByteArray()));
 }
 
 void HttpConnection::writeResponseBody(HttpExchange *exchange, const QByteArray &data)
 {
     if (exchange->request().isHead() || statusHasNoBody(exchange->responseStatus()))
         return;
+    QByteArray out = std::exchange(m_pendingHead, QByteArray());
     if (m_chunkedResponse) {
-        m_socket->write(QByteArray::number(data.size(), 16) + "\r\n");
+        out += QByteArray::number(data.size(), 16) + "\r\n";
+        out += data;
+        out += "\r\n";
+    } else if (out.isEmpty()) {
         m_socket->write(data);
-        m_socket->write("\r\n");
+        return;
     } else {
-        m_socket->write(data);
+        out += data;
     }
+    m_socket->write(out);
 }
 
 void HttpConnection::finishResponse(HttpExchange *exchange)
 {
+    flushHead();
     if (m_chunkedResponse)
         m_socket->write("0\r\n\r\n");
     m_chunkedResponse = false;
@@ -314,6 +344,7 @@ void HttpConnection::closeAfterWriting()
     if (m_closing)
         return;
     m_closing = true;
+    flushHead();
     m_headerTimer.stop();
     m_idleTimer.stop();
     m_socket->disconnectFromHost();

@@ -52,6 +52,7 @@ private:
                            qint64 contentLength);
     void writeResponseBody(HttpExchange *exchange, const QByteArray &data);
     void finishResponse(HttpExchange *exchange);
+    void flushHead();
 
     void onReadyRead();
     void onDisconnected();
@@ -69,6 +70,7 @@ private:
     HttpServerSettings m_settings;
     HttpRequestParser m_parser;
     QByteArray m_input;
+    QByteArray m_pendingHead; // a response head waiting to go out with the first body bytes
     QPointer<HttpExchange> m_current;
     bool m_requestComplete = false;
     bool m_chunkedResponse = false;

@@ -30,6 +30,8 @@ Q_LOGGING_CATEGORY(lcRequests, "vtrelay.requests")
 namespace vtrelay {
 
 namespace {
+// Decoded bodies of hot entries kept for clients that do not accept gzip.
+constexpr int kDecodedHotBytes = 32 * 1024 * 1024;
 // urlencoded v2 bodies are rewritten in memory, so they are bounded.
 constexpr qint64 kMaxFormBodyBytes = 1024 * 1024;
 
@@ -72,6 +74,7 @@ Relay::Relay(const RelaySettings &settings, ApiKeyProvider *keys, QObject *paren
     , m_upstream(new UpstreamClient(this))
     , m_policy(settings.cachePolicy)
     , m_scheduler(new QuotaScheduler(settings.quota, this))
+    , m_decodedHot(kDecodedHotBytes)
 {
     AccessPolicy::Settings access;
     access.port = settings.port;
@@ -404,7 +407,17 @@ void Relay::serveFromCache(HttpExchange *exchange, const ApiRoute &route, const 
     QByteArray decoded;
     const bool rewrite = ProxyCall::needsRewrite(route);
     const bool needDecoded = rewrite || !exchange->acceptsGzip() || m_recordBodies;
-    if (needDecoded && !Gzip::decompress(entry.gzipBody, &decoded)) {
+    // Clients without gzip get the decoded body, which hot entries keep ready in memory.
+    const QString decodedKey = entry.key + u'@' + QString::number(entry.storedAt);
+    if (needDecoded) {
+        if (const QByteArray *ready = m_decodedHot.object(decodedKey))
+            decoded = *ready;
+    }
+    if (needDecoded && decoded.isEmpty() && !entry.gzipBody.isEmpty()) {
+        if (Gzip::decompress(entry.gzipBody, &decoded))
+            m_decodedHot.insert(decodedKey, new QByteArray(decoded), int(qMin<qsizetype>(decoded.size(), kDecodedHotBytes)));
+    }
+    if (needDecoded && decoded.isEmpty() && !entry.gzipBody.isEmpty()) {
         qCWarning(lcRelay).noquote() << "Cached entry" << entry.key << "is unreadable; fetching it again";
         m_cache->remove(entry.key);
         forward(exchange, route, "MISS");

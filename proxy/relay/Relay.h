@@ -8,6 +8,7 @@
 #include "upstream/UpstreamClient.h"
 #include "vt/ApiRoute.h"
 
+#include <QCache>
 #include <QHash>
 #include <QHostAddress>
 #include <QPointer>
@@ -144,6 +145,7 @@ private:
     quint64 m_nextCallToken = 1;
     // Identical cacheable requests in flight: the first one's exchange, then those waiting on it.
     QHash<QString, const void *> m_leaders;
+    QCache<QString, QByteArray> m_decodedHot; // keyed by cache key and storage time
     QHash<QString, QList<QPointer<HttpExchange>>> m_waiters;
     QTimer m_flushTimer;
     bool m_paused = false;
