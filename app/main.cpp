@@ -71,8 +71,16 @@ int main(int argc, char *argv[])
         rawArguments.append(QString::fromLocal8Bit(argv[i]));
     std::unique_ptr<QCoreApplication> app;
 #ifdef VTRELAY_WITH_GUI
-    if (CommandLine::parse(rawArguments).command == CommandLine::Command::Tray)
+    const CommandLine early = CommandLine::parse(rawArguments);
+    // An invalid command line is reported below like any other, display or not.
+    if (early.error.isEmpty() && early.command == CommandLine::Command::Tray) {
+        QString displayError;
+        if (!hasDisplayForTray(&displayError)) {
+            QTextStream(stderr) << displayError << '\n';
+            return 2;
+        }
         app = std::make_unique<QApplication>(argc, argv);
+    }
 #endif
     if (!app)
         app = std::make_unique<QCoreApplication>(argc, argv);

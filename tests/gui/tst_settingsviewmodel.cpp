@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// SettingsViewModel and LoginItem: stored names shared with the team configuration, bounds,
+// start at login, and which stored values replace the command line's.
+#include "LoginItem.h"
+#include "SettingsViewModel.h"
+#include "relay/Relay.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace vtrelay;
+
+class TestSettingsViewModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void ttlStoredInSeconds_data();
+    void ttlStoredInSeconds();
+    void listenPort_data();
+    void listenPort();
+    void historyDaysBounded_data();
+    void historyDaysBounded();
+    void startAtLoginWritesDesktopFile();
+    void applyStored_data();
+    void applyStored();
+
+private:
+    std::unique_ptr<SettingsViewModel> makeModel();
+    QString iniPath() const { return m_dir->filePath(QStringLiteral("settings.ini")); }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestSettingsViewModel::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+std::unique_ptr<SettingsViewModel> TestSettingsViewModel::makeModel()
+{
+    return std::make_unique<SettingsViewModel>(std::make_unique<QSettings>(iniPath(), QSettings::IniFormat),
+                                               std::make_unique<LoginItem>(m_dir->filePath(QStringLiteral("autostart"))),
+                                               nullptr);
+}
+
+void TestSettingsViewModel::ttlStoredInSeconds_data()
+{
+    QTest::addColumn<QByteArray>("property");
+    QTest::addColumn<QString>("storedName");
+    QTest::addColumn<int>("hours");
+    QTest::addColumn<int>("expectedHours");
+
+    QTest::newRow("object") << QByteArray("objectTtlHours") << QStringLiteral("cache/objectTtlSeconds") << 48 << 48;
+    QTest::newRow("collection") << QByteArray("collectionTtlHours") << QStringLiteral("cache/collectionTtlSeconds") << 2 << 2;
+    QTest::newRow("comment") << QByteArray("commentTtlHours") << QStringLiteral("cache/commentTtlSeconds") << 0 << 0;
+    QTest::newRow("not found") << QByteArray("notFoundTtlHours") << QStringLiteral("cache/notFoundTtlSeconds") << 6 << 6;
+    QTest::newRow("analysis capped at a year") << QByteArray("analysisTtlHours")
+                                               << QStringLiteral("cache/analysisTtlSeconds") << 100000 << 8760;
+    QTest::newRow("negative becomes zero") << QByteArray("objectTtlHours") << QStringLiteral("cache/objectTtlSeconds")
+                                           << -5 << 0;
+}
+
+void TestSettingsViewModel::ttlStoredInSeconds()
+{
+    QFETCH(QByteArray, property);
+    QFETCH(QString, storedName);
+    QFETCH(int, hours);
+    QFETCH(int, expectedHours);
+    {
+        auto model = makeModel();
+        QSignalSpy ttl(model.get(), &SettingsViewModel::ttlChanged);
+        QVERIFY(model->setProperty(property.constData(), hours));
+        QCOMPARE(model->property(property.constData()).toInt(), expectedHours);
+        QCOMPARE(ttl.count(), 1);
+    }
+    QSettings stored(iniPath(), QSettings::IniFormat);
+    QCOMPARE(stored.value(storedName).toLongLong(), qint64(expectedHours) * 3600);
+    QCOMPARE(SettingsViewModel::storedPolicy(stored).objectTtlSeconds,
+             storedName.contains(QStringLiteral("object")) ? qint64(expectedHours) * 3600 : CachePolicy::Settings().objectTtlSeconds);
+}
+
+void TestSettingsViewModel::listenPort_data()
+{
+    QTest::addColumn<int>("port");
+    QTest::addColumn<int>("expected");
+    QTest::addColumn<bool>("explained");
+    QTest::newRow("usual") << 9000 << 9000 << true;
+    QTest::newRow("privileged refused") << 80 << 8684 << true;
+    QTest::newRow("too high refused") << 70000 << 8684 << true;
+    QTest::newRow("same as now") << 8684 << 8684 << false;
+}
+
+void TestSettingsViewModel::listenPort()
+{
+    QFETCH(int, port);
+    QFETCH(int, expected);
+    QFETCH(bool, explained);
+    auto model = makeModel();
+    QSignalSpy message(model.get(), &SettingsViewModel::messageChanged);
+    model->setListenPort(port);
+    QCOMPARE(model->listenPort(), expected);
+    QCOMPARE(message.count(), explained ? 1 : 0);
+}
+
+void TestSettingsViewModel::historyDaysBounded_data()
+{
+    QTest::addColumn<int>("days");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("default kept") << SettingsViewModel::kDefaultHistoryDays << SettingsViewModel::kDefaultHistoryDays;
+    QTest::newRow("thirty") << 30 << 30;
+    QTest::newRow("zero becomes one") << 0 << 1;
+    QTest::newRow("capped at a year") << 1000 << 365;
+}
+
+void TestSettingsViewModel::historyDaysBounded()
+{
+    QFETCH(int, days);
+    QFETCH(int, expected);
+    auto model = makeModel();
+    QSignalSpy changed(model.get(), &SettingsViewModel::historyDaysChanged);
+    model->setHistoryDays(days);
+    QCOMPARE(model->historyDays(), expected);
+    QCOMPARE(changed.count(), expected == SettingsViewModel::kDefaultHistoryDays ? 0 : 1);
+}
+
+void TestSettingsViewModel::startAtLoginWritesDesktopFile()
+{
+    auto model = makeModel();
+    QVERIFY(model->startAtLoginSupported());
+    QVERIFY(!model->startAtLogin());
+    QSignalSpy changed(model.get(), &SettingsViewModel::startAtLoginChanged);
+    model->setStartAtLogin(true);
+    QVERIFY(model->startAtLogin());
+    QFile desktop(m_dir->filePath(QStringLiteral("autostart/vtrelay.desktop")));
+    QVERIFY(desktop.open(QIODevice::ReadOnly));
+    const QByteArray text = desktop.readAll();
+    QVERIFY(text.startsWith("[Desktop Entry]\n"));
+    QVERIFY(text.contains("Exec=\"" + QFile::encodeName(QCoreApplication::applicationFilePath()) + "\"\n"));
+    model->setStartAtLogin(false);
+    QVERIFY(!model->startAtLogin());
+    QVERIFY(!desktop.exists());
+    QCOMPARE(changed.count(), 2);
+}
+
+void TestSettingsViewModel::applyStored_data()
+{
+    QTest::addColumn<QVariantMap>("stored");
+    QTest::addColumn<int>("commandLinePort");
+    QTest::addColumn<int>("commandLinePerMinute");
+    QTest::addColumn<bool>("listenGiven");
+    QTest::addColumn<int>("expectedPort");
+    QTest::addColumn<int>("expectedPerMinute");
+
+    QTest::newRow("nothing stored") << QVariantMap{} << 8684 << 4 << false << 8684 << 4;
+    QTest::newRow("stored port used") << QVariantMap{{QStringLiteral("http/listenPort"), 9100}} << 8684 << 4 << false
+                                      << 9100 << 4;
+    QTest::newRow("--listen wins") << QVariantMap{{QStringLiteral("http/listenPort"), 9100}} << 9200 << 4 << true
+                                   << 9200 << 4;
+    QTest::newRow("stored quota used") << QVariantMap{{QStringLiteral("quota/perMinute"), 1000}} << 8684 << 4 << false
+                                       << 8684 << 1000;
+    QTest::newRow("--quota-per-minute wins") << QVariantMap{{QStringLiteral("quota/perMinute"), 1000}} << 8684 << 30
+                                             << false << 8684 << 30;
+}
+
+void TestSettingsViewModel::applyStored()
+{
+    QFETCH(QVariantMap, stored);
+    QFETCH(int, commandLinePort);
+    QFETCH(int, commandLinePerMinute);
+    QFETCH(bool, listenGiven);
+    QFETCH(int, expectedPort);
+    QFETCH(int, expectedPerMinute);
+
+    QSettings settings(iniPath(), QSettings::IniFormat);
+    for (auto it = stored.cbegin(); it != stored.cend(); ++it)
+        settings.setValue(it.key(), it.value());
+    settings.setValue(QStringLiteral("cache/objectTtlSeconds"), 7200);
+    RelaySettings relay;
+    relay.port = quint16(commandLinePort);
+    relay.quota.perMinute = commandLinePerMinute;
+    SettingsViewModel::applyStored(settings, &relay, listenGiven);
+    QCOMPARE(int(relay.port), expectedPort);
+    QCOMPARE(relay.quota.perMinute, expectedPerMinute);
+    QCOMPARE(relay.cachePolicy.objectTtlSeconds, 7200);
+}
+
+QTEST_GUILESS_MAIN(TestSettingsViewModel)
+#include "tst_settingsviewmodel.moc"
