@@ -20,6 +20,9 @@ namespace {
 // this much unread data, before the connection stops reading from the client.
 constexpr qint64 kMaxBufferedInput = 256 * 1024;
 constexpr qint64 kMaxBufferedBody = 1024 * 1024;
+// A client that pipelines requests but does not read the responses gets no further answers
+// while this much output waits to be sent.
+constexpr qint64 kMaxUnsentOutput = 1024 * 1024;
 
 QByteArray reasonPhrase(int status)
 {
@@ -108,6 +111,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpServerSettings &set
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
         if (m_current && m_socket->bytesToWrite() == 0)
             emit m_current->outputDrained();
+        if (m_waitingForDrain && m_socket->bytesToWrite() < kMaxUnsentOutput / 4) {
+            m_waitingForDrain = false;
+            advanceToNextRequest();
+        }
     });
 
     m_headerTimer.setSingleShot(true);
@@ -304,6 +311,10 @@ void HttpConnection::advanceToNextRequest()
 {
     if (m_closing || !m_current || !m_current->isFinished() || !m_requestComplete)
         return;
+    if (m_socket->bytesToWrite() > kMaxUnsentOutput) {
+        m_waitingForDrain = true; // resumed from bytesWritten
+        return;
+    }
     m_current->deleteLater();
     m_current = nullptr;
     m_requestComplete = false;

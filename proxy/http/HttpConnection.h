@@ -77,6 +77,7 @@ private:
     bool m_closeAfterResponse = false;
     bool m_closing = false;
     bool m_processing = false;
+    bool m_waitingForDrain = false;
     QTimer m_headerTimer;
     QTimer m_idleTimer;
 };

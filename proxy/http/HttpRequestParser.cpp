@@ -3,6 +3,9 @@
 
 #include <http_parser.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace vtrelay {
 
 namespace {
@@ -77,6 +80,13 @@ void HttpRequestParser::fail(int status, const QString &message)
 {
     if (!hasError())
         m_error = {status, message};
+}
+
+qint64 HttpRequestParser::bodyLimit() const
+{
+    if (!m_limits.largeBodyPrefix.isEmpty() && m_request.target.startsWith(m_limits.largeBodyPrefix))
+        return qMax(m_limits.maxBodyBytes, m_limits.maxLargeBodyBytes);
+    return m_limits.maxBodyBytes;
 }
 
 bool HttpRequestParser::addHeaderBytes(size_t length)
@@ -158,21 +168,27 @@ int HttpRequestParser::onHeadersComplete(http_parser *p)
         s->fail(505, QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are supported."));
         return -1;
     }
-    if (r.versionMinor >= 1 && !r.headers.contains("host")) {
-        s->fail(400, QStringLiteral("An HTTP/1.1 request must carry a Host header."));
-        return -1;
+    for (const auto &field : r.headers.fields()) {
+        // http-parser accepts "Name : value" and still frames the body by such a name, which
+        // the lookups here would miss, so only RFC 9110 token characters are allowed.
+        static const QByteArray tokenSymbols = "!#$%&'*+-.^_`|~";
+        const bool valid = !field.first.isEmpty() && std::all_of(field.first.begin(), field.first.end(), [](char c) {
+            return std::isalnum(uchar(c)) || tokenSymbols.contains(c);
+        });
+        if (!valid) {
+            s->fail(400, QStringLiteral("The request has an invalid header name \"%1\".")
+                             .arg(QString::fromLatin1(field.first.left(64))));
+            return -1;
+        }
     }
-    if (r.headers.values("content-length").size() > 1) {
-        s->fail(400, QStringLiteral("The request has more than one Content-Length header."));
-        return -1;
-    }
-    if (r.contentLength > s->m_limits.maxBodyBytes) {
+    if (r.contentLength > s->bodyLimit()) {
         s->fail(413, QStringLiteral("The request body of %1 bytes exceeds the limit of %2 bytes.")
                          .arg(r.contentLength)
-                         .arg(s->m_limits.maxBodyBytes));
+                         .arg(s->bodyLimit()));
         return -1;
     }
 
+    s->m_messageBodyLimit = s->bodyLimit(); // the request is handed over below
     if (s->m_callbacks.headersComplete)
         s->m_callbacks.headersComplete(std::move(r));
     return 0;
@@ -182,9 +198,8 @@ int HttpRequestParser::onBody(http_parser *p, const char *at, size_t length)
 {
     HttpRequestParser *s = self(p);
     s->m_bodyBytes += qint64(length);
-    if (s->m_bodyBytes > s->m_limits.maxBodyBytes) {
-        s->fail(413, QStringLiteral("The request body exceeds the limit of %1 bytes.")
-                         .arg(s->m_limits.maxBodyBytes));
+    if (s->m_bodyBytes > s->m_messageBodyLimit) {
+        s->fail(413, QStringLiteral("The request body exceeds the limit of %1 bytes.").arg(s->m_messageBodyLimit));
         return 1;
     }
     if (s->m_callbacks.body)

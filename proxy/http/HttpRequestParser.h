@@ -22,6 +22,10 @@ public:
     {
         qsizetype maxHeaderBytes = 64 * 1024;
         qint64 maxBodyBytes = 33 * 1024 * 1024; // a 32 MB upload plus multipart framing
+        // Targets under this prefix may carry up to maxLargeBodyBytes: VirusTotal's upload URL
+        // takes files up to 650 MB.
+        QByteArray largeBodyPrefix = "/_ah/upload/";
+        qint64 maxLargeBodyBytes = 651 * 1024 * 1024;
     };
 
     struct Callbacks
@@ -65,6 +69,7 @@ private:
 
     void fail(int status, const QString &message);
     bool addHeaderBytes(size_t length);
+    qint64 bodyLimit() const;
 
     Limits m_limits;
     Callbacks m_callbacks;
@@ -75,6 +80,7 @@ private:
     bool m_lastWasValue = false;
     qsizetype m_headerBytes = 0;
     qint64 m_bodyBytes = 0;
+    qint64 m_messageBodyLimit = 0;
     bool m_paused = false;
     bool m_insideMessage = false;
     Error m_error;

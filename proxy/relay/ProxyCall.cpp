@@ -21,6 +21,8 @@ namespace vtrelay {
 namespace {
 // Bodies larger than this are streamed without a cache copy.
 constexpr qsizetype kMaxCachedBodyBytes = 32 * 1024 * 1024;
+// JSON answers are read whole before they are sent; larger ones are refused.
+constexpr qsizetype kMaxBufferedJsonBytes = 128 * 1024 * 1024;
 // The upstream download pauses while this much output waits for a slow client.
 constexpr qint64 kMaxPendingOutput = 1024 * 1024;
 
@@ -72,7 +74,8 @@ bool ProxyCall::startResponse()
     m_status = status.toInt();
     m_upstreamGzip = m_reply->rawHeader("content-encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0;
     const bool isJson = m_reply->rawHeader("content-type").contains("json");
-    m_buffering = isJson && needsRewrite(m_route);
+    // Every JSON answer is read whole, so that an echo of the key is removed wherever it is.
+    m_buffering = isJson;
     const bool write = m_route.isApi() && m_exchange && m_exchange->request().method == "POST";
     m_collecting = m_buffering || write || (m_route.isCacheable() && (m_status == 200 || m_status == 404));
     const bool quotaAnswer = m_status == 429 || (m_route.api == ApiRoute::Api::V2 && m_status == 204);
@@ -93,7 +96,7 @@ bool ProxyCall::startResponse()
         if (HttpHeaders::isHopByHop(field.first) || field.first.compare("content-length", Qt::CaseInsensitive) == 0
             || field.first.compare("content-encoding", Qt::CaseInsensitive) == 0)
             continue;
-        headers.append(field.first, field.second);
+        headers.append(field.first, sanitizedHeaderValue(field.second));
     }
     headers.set("X-Cache", m_outcome);
 
@@ -112,6 +115,15 @@ bool ProxyCall::startResponse()
     return true;
 }
 
+QByteArray ProxyCall::sanitizedHeaderValue(const QByteArray &value) const
+{
+    // A redirect or any other header may carry the key, for example as ?apikey= in Location.
+    const QByteArray key = m_relay->keys()->key().toUtf8();
+    if (key.isEmpty() || !value.contains(key))
+        return value;
+    return ResponseRewriter({}, QByteArray(), key).rewrite(value);
+}
+
 void ProxyCall::writeToClient(const QByteArray &data)
 {
     if (!m_exchange || data.isEmpty())
@@ -127,6 +139,14 @@ void ProxyCall::onReadyRead()
         if (!m_buffering && m_exchange && m_exchange->pendingOutputBytes() > kMaxPendingOutput)
             return; // resumed by outputDrained
         const QByteArray data = m_reply->read(256 * 1024);
+        if (m_buffering && m_collected.size() + data.size() > kMaxBufferedJsonBytes) {
+            qCWarning(lcUpstream) << "A JSON answer from upstream passed" << kMaxBufferedJsonBytes
+                                  << "bytes; it was cut off";
+            m_collecting = false;
+            m_collected.clear();
+            m_reply->abort(); // onFinished() answers the client
+            return;
+        }
         if (m_collecting) {
             if (m_collected.size() + data.size() <= kMaxCachedBodyBytes) {
                 m_collected.append(data);
@@ -239,14 +259,17 @@ void ProxyCall::finishBuffered(const QByteArray &decodedBody)
         origins.append(configured);
     const QByteArray host = m_exchange->request().headers.value("host");
     const QByteArray relayOrigin = "http://" + (host.isEmpty() ? QByteArray("127.0.0.1:" + QByteArray::number(m_exchange->localPort())) : host);
-    const QByteArray body = ResponseRewriter(origins, relayOrigin, key).rewrite(decodedBody);
+    // Absolute links are pointed at the relay only where clients follow them; the key goes
+    // from every answer.
+    const QList<QByteArray> rewritten = needsRewrite(m_route) ? origins : QList<QByteArray>();
+    const QByteArray body = ResponseRewriter(rewritten, relayOrigin, key).rewrite(decodedBody);
 
     HttpHeaders headers;
     for (const auto &field : m_reply->rawHeaderPairs()) {
         if (HttpHeaders::isHopByHop(field.first) || field.first.compare("content-length", Qt::CaseInsensitive) == 0
             || field.first.compare("content-encoding", Qt::CaseInsensitive) == 0)
             continue;
-        headers.append(field.first, field.second);
+        headers.append(field.first, sanitizedHeaderValue(field.second));
     }
     headers.set("X-Cache", m_outcome);
     if (m_exchange->acceptsGzip() && body.size() > 1024) {

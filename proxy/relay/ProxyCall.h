@@ -38,6 +38,7 @@ private:
     void onClientAborted();
     bool startResponse();
     void writeToClient(const QByteArray &data);
+    QByteArray sanitizedHeaderValue(const QByteArray &value) const;
     void finishBuffered(const QByteArray &decodedBody);
     void storeInCache(const QByteArray &decodedBody);
     QByteArray decodedCopy() const;

@@ -23,6 +23,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QNetworkReply>
+#include <QUrl>
 
 Q_LOGGING_CATEGORY(lcRelay, "vtrelay.relay")
 Q_LOGGING_CATEGORY(lcRequests, "vtrelay.requests")
@@ -155,9 +156,18 @@ void Relay::setPaused(bool paused)
 void Relay::onExchange(HttpExchange *exchange)
 {
     const HttpRequest &request = exchange->request();
-    const ApiRoute route = ApiRouter::route(request.method, request.target);
+    ApiRoute route = ApiRouter::route(request.method, request.target);
     if (!admit(exchange, route))
         return;
+    if (route.invalidPath) {
+        respondWithError(exchange, route, 400, QStringLiteral("RelayBadRequest"),
+                         QStringLiteral("The path contains an encoded '/', '\\' or NUL, a malformed '%' escape, or a "
+                                        "'.' or '..' segment; VirusTotal paths need none of these."));
+        return;
+    }
+    // An answer whose cache key would hold the key is not cached.
+    if (route.isCacheable() && m_keys->hasKey() && route.cacheKey.contains(m_keys->key()))
+        route.cacheKey.clear();
 
     if (!route.isApi()) {
         if (request.path() == "/" && (request.method == "GET" || request.method == "HEAD")) {
@@ -252,6 +262,16 @@ bool Relay::admit(HttpExchange *exchange, const ApiRoute &route)
             return false;
         }
     }
+    // Browsers mark requests from other sites, including those without an Origin header (an
+    // image or a link), so a page cannot spend the quota through them.
+    const QByteArray fetchSite = request.headers.value("sec-fetch-site").toLower();
+    if (origin.isEmpty() && (fetchSite == "cross-site" || fetchSite == "same-site")) {
+        qCInfo(lcRelay).noquote() << "Refused a cross-site browser request without an Origin header";
+        respondWithError(exchange, route, 403, QStringLiteral("RelayOriginNotAllowed"),
+                         QStringLiteral("Web pages may not use VT Relay through links or images. A browser tool "
+                                        "must send its Origin, and that origin must be allowed."));
+        return false;
+    }
     if (request.method == "OPTIONS") {
         exchange->respond(204, HttpHeaders{{"Allow", "GET, HEAD, POST, PATCH, DELETE, OPTIONS"}, {"X-Cache", "BYPASS"}},
                           QByteArray());
@@ -298,7 +318,7 @@ void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteAr
         headers.set("x-apikey", key);
 
     const QByteArray query = KeyRewriter::upstreamQuery(route, key);
-    const QByteArray pathAndQuery = request.path() + (query.isEmpty() ? QByteArray() : '?' + query);
+    const QByteArray pathAndQuery = route.path + (query.isEmpty() ? QByteArray() : '?' + query);
     QPointer<HttpExchange> guard(exchange);
 
     auto send = [this, guard, route, outcome, pathAndQuery, headers](QIODevice *body, qint64 size) {
@@ -349,8 +369,8 @@ void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteAr
     }
 
     const QByteArray contentType = request.headers.value("content-type").toLower();
-    const bool v2 = route.api == ApiRoute::Api::V2;
-    if (v2 && contentType.startsWith("application/x-www-form-urlencoded")) {
+    // Form bodies can carry the client's key in an apikey field, whichever API they go to.
+    if (contentType.startsWith("application/x-www-form-urlencoded")) {
         if (request.contentLength > kMaxFormBodyBytes) {
             respondWithError(exchange, route, 413, QStringLiteral("RelayRequestTooLarge"),
                              QStringLiteral("A form body may hold at most %1 bytes.").arg(kMaxFormBodyBytes));
@@ -369,7 +389,7 @@ void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteAr
 
     BodySpool::Filter filter;
     const QByteArray boundary = MultipartFieldFilter::boundaryOf(request.headers.value("content-type"));
-    if (v2 && contentType.startsWith("multipart/form-data") && !boundary.isEmpty()) {
+    if (contentType.startsWith("multipart/form-data") && !boundary.isEmpty()) {
         auto multipart = std::make_shared<MultipartFieldFilter>(boundary, "apikey");
         filter = [multipart](const QByteArray &chunk, bool last) {
             return last ? multipart->finish() : multipart->process(chunk);
@@ -475,7 +495,8 @@ void Relay::logExchange(HttpExchange *exchange, const ApiRoute &route, const QBy
     if (!exchange->clientName().isEmpty())
         record.client = QStringLiteral("token %1 (%2)").arg(exchange->clientName(), record.client);
     record.method = QString::fromLatin1(request.method);
-    record.target = m_keys->redact(QString::fromUtf8(KeyRewriter::redactTarget(request.target)));
+    // Redacted after decoding, so that a percent-encoded key is caught too.
+    record.target = m_keys->redact(QUrl::fromPercentEncoding(KeyRewriter::redactTarget(request.target)));
     record.api = apiName(route.api);
     record.kind = ApiRoute::kindName(route.kind);
     record.objectId = m_keys->redact(route.objectId);
@@ -494,13 +515,13 @@ void Relay::logExchange(HttpExchange *exchange, const ApiRoute &route, const QBy
     if (m_recordBodies)
         record.responseBody = m_keys->redact(decodedBody.left(RequestLog::kBodyPreviewBytes));
 
-    qCInfo(lcRequests).noquote() << QStringLiteral("%1 %2 %3 %4 %5 ms %6 B%7")
-                                        .arg(record.method, record.target)
-                                        .arg(record.status)
-                                        .arg(record.cacheOutcome)
-                                        .arg(record.latencyMs)
-                                        .arg(record.bytes)
-                                        .arg(errorCode.isEmpty() ? QString() : u' ' + errorCode);
+    // Built by concatenation: a target may contain "%1" and must not be taken for a placeholder.
+    QString line = record.method + u' ' + record.target + u' ' + QString::number(record.status) + u' '
+        + record.cacheOutcome + u' ' + QString::number(record.latencyMs) + QStringLiteral(" ms ")
+        + QString::number(record.bytes) + QStringLiteral(" B");
+    if (!errorCode.isEmpty())
+        line += u' ' + errorCode;
+    qCInfo(lcRequests).noquote() << line;
     m_log->append(std::move(record));
     releaseWaiters(exchange, route, exchange->responseStatus(), exchange->responseHeaders(), decodedBody);
 }

@@ -66,7 +66,7 @@ void Relay::retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route,
         if (route.api == ApiRoute::Api::V3)
             headers.set("x-apikey", key);
         const QByteArray query = KeyRewriter::upstreamQuery(route, key);
-        const QByteArray pathAndQuery = guard->request().path() + (query.isEmpty() ? QByteArray() : '?' + query);
+        const QByteArray pathAndQuery = route.path + (query.isEmpty() ? QByteArray() : '?' + query);
         auto *proxyCall = new ProxyCall(this, guard, route, outcome,
                                         m_upstream->send(guard->request().method, pathAndQuery, headers, nullptr, -1));
         proxyCall->setSchedulerToken(token);

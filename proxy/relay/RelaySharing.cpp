@@ -83,26 +83,29 @@ void Relay::invalidateAfterWrite(const ApiRoute &route, int status, const QByteA
 {
     if (status != 200)
         return;
+    // v2 answers name the hashes at the top level; v3 uploads answer with an analysis whose id
+    // is base64 of "<md5>:<unix time>". Upload URLs of either API answer in their API's shape.
     QStringList ids;
     const QJsonObject document = QJsonDocument::fromJson(decodedBody).object();
-    if (route.api == ApiRoute::Api::V2) {
-        for (const char *field : {"md5", "sha1", "sha256", "resource"}) {
-            const QString value = document.value(QLatin1String(field)).toString().toLower();
-            if (!value.isEmpty())
-                ids.append(value);
-        }
-    } else {
-        const QJsonObject data = document.value(u"data").toObject();
-        if (data.value(u"type").toString() == u"analysis") {
-            // A file analysis id is base64 of "<md5>:<unix time>".
-            const QByteArray decoded = QByteArray::fromBase64(data.value(u"id").toString().toLatin1());
-            const qsizetype colon = decoded.indexOf(':');
-            if (colon > 0)
-                ids.append(QString::fromLatin1(decoded.left(colon)).toLower());
-        }
-        if (!route.objectId.isEmpty() && route.objectId != u"upload_url")
-            ids.append(route.objectId);
+    for (const char *field : {"md5", "sha1", "sha256"}) {
+        const QString value = document.value(QLatin1String(field)).toString().toLower();
+        if (!value.isEmpty())
+            ids.append(value);
     }
+    if (route.api == ApiRoute::Api::V2) {
+        const QString resource = document.value(u"resource").toString().toLower();
+        if (!resource.isEmpty())
+            ids.append(resource);
+    }
+    const QJsonObject data = document.value(u"data").toObject();
+    if (data.value(u"type").toString() == u"analysis") {
+        const QByteArray decoded = QByteArray::fromBase64(data.value(u"id").toString().toLatin1());
+        const qsizetype colon = decoded.indexOf(':');
+        if (colon > 0)
+            ids.append(QString::fromLatin1(decoded.left(colon)).toLower());
+    }
+    if (route.api == ApiRoute::Api::V3 && !route.objectId.isEmpty() && route.objectId != u"upload_url")
+        ids.append(route.objectId);
     for (const QString &id : std::as_const(ids)) {
         for (const QString &prefix : {QStringLiteral("v3:file:"), QStringLiteral("v3:url:"), QStringLiteral("v2:file/report:"),
                                       QStringLiteral("v2:url/report:")}) {

@@ -25,6 +25,8 @@ struct ApiRoute
     CacheClass cacheClass = CacheClass::None;
     QString objectId;         // normalised: lower-case hashes and domains
     QString subPath;          // what follows the object id, for example "comments"
+    QByteArray path;          // the normalised path: what is routed is what goes upstream
+    bool invalidPath = false; // an encoded slash, a NUL or a dot segment: answered 400
     QByteArray forwardQuery;  // the client's query without any apikey parameter, in its order
     QString cacheKey;         // empty when the answer is not cacheable
 

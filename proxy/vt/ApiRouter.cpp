@@ -5,6 +5,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <cctype>
 
 namespace vtrelay {
 
@@ -105,13 +106,49 @@ QByteArray ApiRouter::normalizedQuery(const QByteArray &query)
     return result;
 }
 
+bool ApiRouter::normalizePath(const QByteArray &path, QByteArray *normalized)
+{
+    auto hexValue = [](char c) { return std::isdigit(uchar(c)) ? c - '0' : std::tolower(uchar(c)) - 'a' + 10; };
+    QByteArray out;
+    out.reserve(path.size());
+    for (qsizetype i = 0; i < path.size(); ++i) {
+        const char c = path.at(i);
+        if (c == '%') {
+            if (i + 2 >= path.size() || !std::isxdigit(uchar(path.at(i + 1))) || !std::isxdigit(uchar(path.at(i + 2))))
+                return false; // a '%' without two hex digits after it
+            const int value = hexValue(path.at(i + 1)) * 16 + hexValue(path.at(i + 2));
+            if (value == '/' || value == '\\' || value == 0)
+                return false;
+            if (std::isalnum(value) || value == '-' || value == '.' || value == '_' || value == '~')
+                out += char(value);
+            else
+                out += '%' + path.mid(i + 1, 2).toUpper();
+            i += 2;
+            continue;
+        }
+        if (c == '/' && out.endsWith('/'))
+            continue;
+        out += c;
+    }
+    for (const QByteArray &segment : out.split('/')) {
+        if (segment == "." || segment == "..")
+            return false;
+    }
+    *normalized = out;
+    return true;
+}
+
 ApiRoute ApiRouter::route(const QByteArray &method, const QByteArray &target)
 {
     ApiRoute route;
     const qsizetype q = target.indexOf('?');
-    const QByteArray path = q < 0 ? target : target.left(q);
+    QByteArray path;
+    route.invalidPath = !normalizePath(q < 0 ? target : target.left(q), &path);
+    route.path = path;
     const QByteArray query = q < 0 ? QByteArray() : target.mid(q + 1);
     route.forwardQuery = queryWithoutKey(query);
+    if (route.invalidPath)
+        return route;
 
     if (path.startsWith("/api/v3/")) {
         route.api = ApiRoute::Api::V3;

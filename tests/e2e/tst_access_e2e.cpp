@@ -216,6 +216,19 @@ private slots:
         QCOMPARE(m_fixture.emulatorCalls(QStringLiteral("/api/v3/domains/blocked.example")), 0);
     }
 
+    void crossSiteWithoutOriginRejected()
+    {
+        const auto result = m_fixture.curl({QStringLiteral("-H"), QStringLiteral("Sec-Fetch-Site: cross-site"),
+                                            QStringLiteral("-H"), QStringLiteral("Sec-Fetch-Mode: no-cors"),
+                                            m_fixture.relayUrl(QStringLiteral("/vtapi/v2/url/report?resource=http://x.example/&scan=1"))});
+        QCOMPARE(result.status, 403);
+        QCOMPARE(errorCode(result.body), QStringLiteral("RelayOriginNotAllowed"));
+        // A request typed into the address bar says "none" and is served.
+        const auto typed = m_fixture.curl({QStringLiteral("-H"), QStringLiteral("Sec-Fetch-Site: none"),
+                                           m_fixture.relayUrl(QStringLiteral("/api/v3/domains/typed.example"))});
+        QCOMPARE(typed.status, 200);
+    }
+
     void relayTokens()
     {
         RelayFixture fixture;

@@ -3,6 +3,8 @@
 // python3-virustotal-api) and the VirusTotal emulator.
 #include "RelayFixture.h"
 
+#include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonDocument>
@@ -349,6 +351,93 @@ private slots:
         const auto uploadUrl = m_fixture.curl({m_fixture.relayUrl(QStringLiteral("/vtapi/v2/file/scan/upload_url"))});
         QCOMPARE(uploadUrl.status, 200);
         QVERIFY(!uploadUrl.body.contains(RelayFixture::apiKey()));
+    }
+
+    void keyEchoHiddenWhateverTheSpelling_data()
+    {
+        QTest::addColumn<QString>("pathAndQuery");
+
+        QTest::newRow("double slash") << QStringLiteral("/api/v3//users/nobody");
+        QTest::newRow("encoded letter") << QStringLiteral("/api/v3/%75sers/me");
+        QTest::newRow("v2 encoded letter") << QStringLiteral("/vtapi/v2/file/scan/%75pload_url");
+        QTest::newRow("v2 plain") << QStringLiteral("/vtapi/v2/file/scan/upload_url");
+    }
+
+    void keyEchoHiddenWhateverTheSpelling()
+    {
+        QFETCH(QString, pathAndQuery);
+        const auto result = m_fixture.curl({QStringLiteral("--path-as-is"), m_fixture.relayUrl(pathAndQuery)});
+        QCOMPARE(result.status, 200);
+        QVERIFY(!result.body.isEmpty());
+        QVERIFY(!result.body.contains(RelayFixture::apiKey()));
+        QVERIFY(!result.headers.contains(RelayFixture::apiKey()));
+    }
+
+    void ambiguousPathsRejected_data()
+    {
+        QTest::addColumn<QString>("path");
+
+        QTest::newRow("encoded slash") << QStringLiteral("/api/v3/files/") + QString(64, u'a') + QStringLiteral("%2Fcomments");
+        QTest::newRow("encoded backslash") << QStringLiteral("/api/v3/files/a%5Cb");
+        QTest::newRow("dot dot") << QStringLiteral("/api/v3/files/../users/me");
+        QTest::newRow("bad escape") << QStringLiteral("/api/v3/files/%zz");
+    }
+
+    void ambiguousPathsRejected()
+    {
+        QFETCH(QString, path);
+        const auto result = m_fixture.curl({QStringLiteral("--path-as-is"), m_fixture.relayUrl(path)});
+        QCOMPARE(result.status, 400);
+        QCOMPARE(QJsonDocument::fromJson(result.body).object().value(u"error").toObject().value(u"code").toString(),
+                 QStringLiteral("RelayBadRequest"));
+        QCOMPARE(m_fixture.emulatorCalls(QString()), 0);
+    }
+
+    void invalidHeaderNameRejected()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_fixture.relayPort());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("POST /api/v3/files HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_fixture.relayPort())
+                     + "\r\nTransfer-Encoding : chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        QByteArray received;
+        QDeadlineTimer deadline(10'000);
+        while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
+            socket.waitForReadyRead(200);
+            received += socket.readAll();
+        }
+        QVERIFY2(received.startsWith("HTTP/1.1 400"), received.left(80).constData());
+        QCOMPARE(m_fixture.emulatorCalls(QString()), 0);
+    }
+
+    void percentSignsLoggedAsText()
+    {
+        const auto result = m_fixture.curl({m_fixture.relayUrl(QStringLiteral("/api/v3/domains/a%251b%252.example"))});
+        QCOMPARE(result.status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fixture.relayLog().contains("GET /api/v3/domains/a%1b%2.example 200 MISS"), 5000);
+    }
+
+    void v2UploadUrlDropsNotFound()
+    {
+        const QByteArray content = "a v2 upload nobody has seen";
+        const QString md5 = QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Md5).toHex());
+        const QString report = m_fixture.relayUrl(QStringLiteral("/vtapi/v2/file/report?resource=") + md5);
+        QCOMPARE(QJsonDocument::fromJson(m_fixture.curl({report}).body).object().value(u"response_code").toInt(), 0);
+        QCOMPARE(m_fixture.curl({report}).header("X-Cache"), QByteArray("HIT"));
+
+        const auto minted = m_fixture.curl({m_fixture.relayUrl(QStringLiteral("/vtapi/v2/file/scan/upload_url"))});
+        const QString uploadUrl = QJsonDocument::fromJson(minted.body).object().value(u"upload_url").toString();
+        QVERIFY2(uploadUrl.startsWith(m_fixture.relayUrl(QStringLiteral("/_ah/upload/"))), qPrintable(uploadUrl));
+        const QString path = QDir(m_fixture.workDir()).filePath(QStringLiteral("v2-upload.txt"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+        file.close();
+        QCOMPARE(m_fixture.curl({QStringLiteral("-F"), QStringLiteral("file=@") + path, uploadUrl}).status, 200);
+
+        const auto after = m_fixture.curl({report});
+        QCOMPARE(after.header("X-Cache"), QByteArray("MISS"));
+        QCOMPARE(QJsonDocument::fromJson(after.body).object().value(u"response_code").toInt(), 1);
     }
 
     void entriesSurviveRestart()
