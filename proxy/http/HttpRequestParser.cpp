@@ -168,6 +168,14 @@ int HttpRequestParser::onHeadersComplete(http_parser *p)
         s->fail(505, QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are supported."));
         return -1;
     }
+    if (r.versionMinor >= 1 && !r.headers.contains("host")) {
+        s->fail(400, QStringLiteral("An HTTP/1.1 request must carry a Host header."));
+        return -1;
+    }
+    if (r.headers.values("content-length").size() > 1) {
+        s->fail(400, QStringLiteral("The request has more than one Content-Length header."));
+        return -1;
+    }
     for (const auto &field : r.headers.fields()) {
         // http-parser accepts "Name : value" and still frames the body by such a name, which
         // the lookups here would miss, so only RFC 9110 token characters are allowed.
