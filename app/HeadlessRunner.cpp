@@ -110,6 +110,7 @@ int runHeadless(const CommandLine &commandLine)
     qCInfo(lcApp).noquote() << relay.statusLine();
 
     const int code = QCoreApplication::exec();
+    relay.drain(10'000);
     relay.stop();
     qCInfo(lcApp) << "VT Relay stopped";
     return code;

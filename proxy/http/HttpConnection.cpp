@@ -138,6 +138,17 @@ quint16 HttpConnection::localPort() const
     return m_socket->localPort();
 }
 
+bool HttpConnection::isIdle() const
+{
+    return m_current.isNull() && !m_closing && !m_parser.isInsideMessage() && m_input.isEmpty();
+}
+
+void HttpConnection::closeIdle()
+{
+    qCDebug(lcHttp) << "Closing an idle connection to make room for a new one";
+    closeAfterWriting();
+}
+
 qint64 HttpConnection::pendingOutputBytes() const
 {
     return m_socket->bytesToWrite();

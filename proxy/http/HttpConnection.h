@@ -37,6 +37,9 @@ public:
     QHostAddress peerAddress() const;
     quint16 localPort() const;
     qint64 pendingOutputBytes() const;
+    // Whether the connection waits for a next request with nothing in progress.
+    bool isIdle() const;
+    void closeIdle();
 
     // Answers with status and a relay error body, then closes. Used when the server refuses
     // a connection (too many connections) before any request was read.

@@ -16,6 +16,14 @@ HttpServer::HttpServer(const HttpServerSettings &settings, QObject *parent)
 {
 }
 
+int HttpServer::busyConnectionCount() const
+{
+    int busy = 0;
+    for (const HttpConnection *connection : findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly))
+        busy += connection->isIdle() ? 0 : 1;
+    return busy;
+}
+
 void HttpServer::incomingConnection(qintptr socketDescriptor)
 {
     auto *socket = new QTcpSocket;
@@ -29,6 +37,16 @@ void HttpServer::incomingConnection(qintptr socketDescriptor)
     ++m_connections;
     connect(connection, &HttpConnection::closed, this, [this] { --m_connections; });
 
+    if (m_connections > m_settings.maxConnections) {
+        // An idle keep-alive connection makes way, so idle clients cannot lock others out.
+        for (HttpConnection *other : findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly)) {
+            if (other != connection && other->isIdle()) {
+                other->closeIdle();
+                connect(connection, &HttpConnection::exchangeStarted, this, &HttpServer::exchangeStarted);
+                return;
+            }
+        }
+    }
     if (m_connections > m_settings.maxConnections) {
         qCWarning(lcHttp) << "Refused a connection because" << m_settings.maxConnections
                           << "connections are already open";

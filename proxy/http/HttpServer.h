@@ -17,6 +17,8 @@ public:
     explicit HttpServer(const HttpServerSettings &settings, QObject *parent = nullptr);
 
     int connectionCount() const { return m_connections; }
+    // Connections with a request in progress.
+    int busyConnectionCount() const;
     void setSettings(const HttpServerSettings &settings) { m_settings = settings; }
 
 signals:

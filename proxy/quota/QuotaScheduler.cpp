@@ -112,7 +112,8 @@ void QuotaScheduler::submit(Call call)
         emit stateChanged();
         return;
     }
-    m_queue.push_back({now + qint64(m_limits.maxWaitSeconds) * 1000, std::move(call)});
+    const qint64 deadline = call.deadlineMs > 0 ? call.deadlineMs : now + qint64(m_limits.maxWaitSeconds) * 1000;
+    m_queue.push_back({deadline, std::move(call)});
     pump();
 }
 
@@ -131,7 +132,8 @@ void QuotaScheduler::requeueAfterReject(Call call)
     // Every unit of the current window is treated as spent, as VirusTotal says it is.
     while (int(m_minuteSends.size()) < m_limits.perMinute)
         m_minuteSends.push_back(now);
-    m_queue.push_front({now + m_limits.holdAfterRejectMs + qint64(m_limits.maxWaitSeconds) * 1000, std::move(call)});
+    const qint64 deadline = call.deadlineMs > 0 ? call.deadlineMs : now + qint64(m_limits.maxWaitSeconds) * 1000;
+    m_queue.push_front({deadline, std::move(call)});
     pump();
     emit stateChanged();
 }

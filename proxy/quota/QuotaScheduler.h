@@ -56,6 +56,8 @@ public:
         // because the answer reached the cache meanwhile), so no quota is spent.
         std::function<bool()> start;
         std::function<void(int retryAfterSeconds)> reject;
+        // When the call must start by, ms since the epoch; 0 means maxWaitSeconds from now.
+        qint64 deadlineMs = 0;
     };
 
     using Clock = std::function<qint64()>;

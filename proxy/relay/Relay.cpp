@@ -18,6 +18,8 @@
 #include "vt/VtError.h"
 
 #include <QBuffer>
+#include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -137,6 +139,23 @@ void Relay::stop()
         m_server->close();
     if (m_cache)
         m_cache->flush();
+}
+
+void Relay::drain(int timeoutMs)
+{
+    if (!m_server)
+        return;
+    m_server->close();
+    QDeadlineTimer deadline(timeoutMs);
+    int busy = m_server->busyConnectionCount();
+    if (busy > 0)
+        qCInfo(lcRelay) << "Requests in progress, waiting for them before stopping:" << busy;
+    while (busy > 0 && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        busy = m_server->busyConnectionCount();
+    }
+    if (busy > 0)
+        qCWarning(lcRelay) << "Requests still in progress when the relay stopped:" << busy;
 }
 
 quint16 Relay::serverPort() const

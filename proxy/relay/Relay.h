@@ -55,6 +55,8 @@ public:
     // Opens the cache and starts listening; returns false with a message a user can act on.
     bool start(QString *error);
     void stop();
+    // Stops listening and waits up to timeoutMs for the requests in progress to be answered.
+    void drain(int timeoutMs);
 
     const RelaySettings &settings() const { return m_settings; }
     quint16 serverPort() const;

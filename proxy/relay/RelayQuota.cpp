@@ -48,6 +48,9 @@ void Relay::retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route,
     call.token = m_nextCallToken++;
     call.cost = route.quotaCost();
     call.cacheKey = route.cacheKey;
+    // The wait counts from the request's arrival, not from VirusTotal's refusal.
+    call.deadlineMs = QDateTime::currentMSecsSinceEpoch() + qint64(m_scheduler->limits().maxWaitSeconds) * 1000
+        - exchange->elapsedMs();
     const quint64 token = call.token;
     const void *leader = exchange;
     call.start = [this, guard, leader, route, outcome, token] {

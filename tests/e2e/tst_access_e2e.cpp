@@ -306,11 +306,29 @@ private slots:
             QVERIFY(socket->waitForConnected(5000));
         }
         QTest::qWait(200);
+        // Idle connections make way for a new client.
+        QCOMPARE(fixture.curl({fixture.relayUrl(QStringLiteral("/"))}).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(first.state() == QAbstractSocket::UnconnectedState
+                                      || second.state() == QAbstractSocket::UnconnectedState,
+                                  true, 5000);
+
+        // Connections in the middle of a request do not.
+        QTcpSocket busyFirst;
+        QTcpSocket busySecond;
+        for (QTcpSocket *socket : {&busyFirst, &busySecond}) {
+            socket->connectToHost(QStringLiteral("127.0.0.1"), fixture.relayPort());
+            QVERIFY(socket->waitForConnected(5000));
+            socket->write("GET / HTTP/1.1\r\n");
+            QVERIFY(socket->waitForBytesWritten(5000));
+        }
+        first.abort();
+        second.abort();
+        QTest::qWait(300);
         const auto refused = fixture.curl({fixture.relayUrl(QStringLiteral("/"))});
         QCOMPARE(refused.status, 503);
         QCOMPARE(errorCode(refused.body), QStringLiteral("RelayBusy"));
-        first.disconnectFromHost();
-        second.disconnectFromHost();
+        busyFirst.abort();
+        busySecond.abort();
         QTRY_COMPARE_WITH_TIMEOUT(fixture.curl({fixture.relayUrl(QStringLiteral("/"))}).status, 200, 5000);
     }
 

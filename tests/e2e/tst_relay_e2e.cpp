@@ -469,6 +469,22 @@ private slots:
         QCOMPARE(m_fixture.curl({url}).header("X-Cache"), QByteArray("HIT"));
     }
 
+    void sigtermLetsRequestsFinish()
+    {
+        RelayFixture fixture;
+        QVERIFY(fixture.startEmulator({QStringLiteral("--delay-ms"), QStringLiteral("1500")}));
+        QVERIFY(fixture.startRelay());
+        QProcess client;
+        client.start(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
+                                              QStringLiteral("-w"), QStringLiteral("%{http_code}"),
+                                              fixture.relayUrl(QStringLiteral("/api/v3/domains/slow.example"))});
+        QTest::qWait(500);
+        fixture.stopRelay(); // SIGTERM while the request waits for upstream
+        QVERIFY(client.state() == QProcess::NotRunning || client.waitForFinished(10'000));
+        QCOMPARE(client.readAllStandardOutput(), QByteArray("200"));
+        QVERIFY(fixture.relayLog().contains("Requests in progress, waiting for them before stopping: 1"));
+    }
+
     void unreachableUpstream()
     {
         RelayFixture isolated;
