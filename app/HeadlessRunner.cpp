@@ -82,8 +82,11 @@ int runHeadless(const CommandLine &commandLine)
         qCCritical(lcApp).noquote() << error;
         return 1;
     }
+    const QHostAddress &address = commandLine.relay.address;
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+        ? u'[' + address.toString() + u']' : address.toString();
     qCInfo(lcApp).noquote() << QStringLiteral("VT Relay %1 listening on http://%2:%3 (started in %4 ms)")
-                                   .arg(QStringLiteral(VTRELAY_VERSION), commandLine.relay.address.toString())
+                                   .arg(QStringLiteral(VTRELAY_VERSION), host)
                                    .arg(relay.serverPort())
                                    .arg(startup.elapsed());
     qCInfo(lcApp).noquote() << "Upstream:" << commandLine.relay.upstream.baseUrl.toString();

@@ -9,6 +9,11 @@ namespace vtrelay {
 void loadApiKey(ApiKeyProvider *provider, KeyStore *store, std::function<void(const QString &)> done)
 {
     const QString fromEnvironment = qEnvironmentVariable("VTRELAY_API_KEY").trimmed();
+    if (!fromEnvironment.isEmpty() && !ApiKeyProvider::isUsableKey(fromEnvironment)) {
+        done(QStringLiteral("VTRELAY_API_KEY contains spaces or control characters and was ignored; a VirusTotal "
+                            "key is 64 hexadecimal digits"));
+        return;
+    }
     if (!fromEnvironment.isEmpty()) {
         provider->setKey(fromEnvironment, ApiKeyProvider::Source::Environment);
         done(QStringLiteral("API key from the environment variable VTRELAY_API_KEY"));

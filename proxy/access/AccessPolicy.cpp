@@ -47,7 +47,7 @@ HttpHeaders AccessPolicy::corsResponseHeaders(const QByteArray &origin)
 {
     return {{"Access-Control-Allow-Origin", origin},
             {"Access-Control-Expose-Headers", "X-Cache, Age, Retry-After"},
-            {"Vary", "Origin"}};
+            {"Vary", "Origin, Accept-Encoding"}};
 }
 
 HttpHeaders AccessPolicy::preflightHeaders(const QByteArray &origin)

@@ -31,7 +31,21 @@ quint16 HttpExchange::localPort() const
 
 bool HttpExchange::acceptsGzip() const
 {
-    return m_request.headers.hasToken("accept-encoding", "gzip");
+    // "gzip;q=0" means the client refuses gzip, so the quality value is read too.
+    for (const QByteArray &value : m_request.headers.values("accept-encoding")) {
+        for (const QByteArray &part : value.split(',')) {
+            const QList<QByteArray> pieces = part.split(';');
+            if (pieces.first().trimmed().compare("gzip", Qt::CaseInsensitive) != 0)
+                continue;
+            for (qsizetype i = 1; i < pieces.size(); ++i) {
+                const QByteArray parameter = pieces.at(i).trimmed().toLower();
+                if (parameter.startsWith("q=") && parameter.mid(2).toDouble() <= 0.0)
+                    return false;
+            }
+            return true;
+        }
+    }
+    return false;
 }
 
 void HttpExchange::addResponseHeaders(const HttpHeaders &headers)
@@ -54,6 +68,9 @@ void HttpExchange::beginResponse(int status, const HttpHeaders &headers, qint64 
     m_responseStarted = true;
     m_status = status;
     m_responseHeaders = headers;
+    // The relay picks gzip or plain bodies by Accept-Encoding, so caches must know.
+    if (!m_responseHeaders.contains("vary"))
+        m_responseHeaders.append("Vary", "Accept-Encoding");
     for (const auto &field : m_extraHeaders.fields())
         m_responseHeaders.set(field.first, field.second);
     m_connection->writeResponseHead(this, status, m_responseHeaders, contentLength);

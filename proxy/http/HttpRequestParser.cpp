@@ -172,6 +172,10 @@ int HttpRequestParser::onHeadersComplete(http_parser *p)
         s->fail(400, QStringLiteral("An HTTP/1.1 request must carry a Host header."));
         return -1;
     }
+    if (r.headers.values("host").size() > 1) {
+        s->fail(400, QStringLiteral("The request has more than one Host header."));
+        return -1;
+    }
     if (r.headers.values("content-length").size() > 1) {
         s->fail(400, QStringLiteral("The request has more than one Content-Length header."));
         return -1;

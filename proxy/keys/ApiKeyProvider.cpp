@@ -10,8 +10,22 @@ ApiKeyProvider::ApiKeyProvider(QObject *parent)
 {
 }
 
+bool ApiKeyProvider::isUsableKey(const QString &key)
+{
+    // Only printable ASCII: a CR or LF would end the header line the key is sent in.
+    for (QChar c : key) {
+        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
+            return false;
+    }
+    return !key.isEmpty();
+}
+
 void ApiKeyProvider::setKey(const QString &key, Source source)
 {
+    if (!key.trimmed().isEmpty() && !isUsableKey(key.trimmed())) {
+        clear();
+        return;
+    }
     {
         QMutexLocker lock(&m_mutex);
         m_key = key.trimmed();

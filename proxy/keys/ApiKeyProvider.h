@@ -18,7 +18,9 @@ public:
 
     explicit ApiKeyProvider(QObject *parent = nullptr);
 
+    // Sets the key, trimmed; a key with spaces or control characters inside clears it instead.
     void setKey(const QString &key, Source source);
+    static bool isUsableKey(const QString &key);
     void clear();
 
     QString key() const;

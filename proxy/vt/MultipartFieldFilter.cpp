@@ -39,13 +39,18 @@ QByteArray MultipartFieldFilter::emitBytes(const QByteArray &bytes)
 bool MultipartFieldFilter::isDroppedField(const QByteArray &partHeaders) const
 {
     // The parameters before name are matched whole, quoted strings included, so that a filename
-    // such as "a; name=apikey" is not taken for the field name.
-    const QRegularExpression re(QStringLiteral("^content-disposition:[^;\\r\\n]*"
-                                               "(?:;\\s*[^=;\\s]+=(?:\"(?:[^\"\\\\\\r\\n]|\\\\.)*\"|[^;\"\\r\\n]*))*"
-                                               ";\\s*name=\"?%1\"?\\s*(;|\\r|$)")
-                                    .arg(QRegularExpression::escape(QString::fromLatin1(m_fieldName))),
+    // such as "a; name=apikey" is not taken for the field name. Empty parameters, parameters
+    // without '=' and blanks around '=' match too, because form parsers accept them. Outside
+    // quotes only \" is an escape, as in Python's cgi.parse_header.
+    const QString parameterText = QStringLiteral("(?:\\\\\"|[^;\"\\r\\n]|\"(?:[^\"\\\\\\r\\n]|\\\\.)*\")*");
+    const QRegularExpression re(QStringLiteral("^content-disposition:%1(?:;%1)*"
+                                               ";\\s*name\\s*=\\s*\"?%2\"?\\s*(;|\\r|$)")
+                                    .arg(parameterText, QRegularExpression::escape(QString::fromLatin1(m_fieldName))),
                                 QRegularExpression::CaseInsensitiveOption | QRegularExpression::MultilineOption);
-    return re.match(QString::fromLatin1(partHeaders)).hasMatch();
+    // Only CRLF ends a header line. A bare CR counts as a blank, as in some form parsers.
+    QByteArray lines = partHeaders;
+    lines.replace("\r\n", "\n").replace('\r', ' ');
+    return re.match(QString::fromLatin1(lines)).hasMatch();
 }
 
 QByteArray MultipartFieldFilter::process(const QByteArray &input)
@@ -87,7 +92,21 @@ QByteArray MultipartFieldFilter::process(const QByteArray &input)
             m_mode = Mode::Epilogue;
             continue;
         }
-        const qsizetype headersEnd = m_pending.indexOf("\r\n\r\n", afterDelimiter);
+        // A delimiter line ends in optional blanks and CRLF (RFC 2046). Anything else is body
+        // text to a server, so it must not end the part here either.
+        qsizetype lineEnd = afterDelimiter;
+        while (lineEnd < m_pending.size() && (m_pending.at(lineEnd) == ' ' || m_pending.at(lineEnd) == '\t'))
+            ++lineEnd;
+        if (lineEnd + 2 > m_pending.size() && m_pending.size() <= kMaxPartHeaderBytes)
+            return out;
+        if (m_pending.mid(lineEnd, 2) != "\r\n") {
+            if (m_keep)
+                out += emitBytes(m_pending.left(1));
+            m_pending.remove(0, 1);
+            m_mode = Mode::Body;
+            continue;
+        }
+        const qsizetype headersEnd = m_pending.indexOf("\r\n\r\n", lineEnd);
         if (headersEnd < 0) {
             if (m_pending.size() <= kMaxPartHeaderBytes)
                 return out;
@@ -98,12 +117,15 @@ QByteArray MultipartFieldFilter::process(const QByteArray &input)
             continue;
         }
         const qsizetype partStart = headersEnd + 4;
-        m_keep = !isDroppedField(m_pending.mid(afterDelimiter + 2, partStart - afterDelimiter - 2));
+        m_keep = !isDroppedField(m_pending.mid(lineEnd + 2, partStart - lineEnd - 2));
+        // The headers' last CRLF stays pending, because form parsers also end an empty body at a
+        // "--boundary" that follows the headers at once.
+        const qsizetype consumed = partStart - 2;
         if (m_keep)
-            out += emitBytes(m_pending.left(partStart));
+            out += emitBytes(m_pending.left(consumed));
         else
             ++m_dropped;
-        m_pending.remove(0, partStart);
+        m_pending.remove(0, consumed);
         m_mode = Mode::Body;
     }
 }

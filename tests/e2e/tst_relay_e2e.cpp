@@ -240,6 +240,11 @@ private slots:
         QCOMPARE(plain.header("X-Cache"), QByteArray("HIT"));
         QVERIFY(plain.header("Content-Encoding").isEmpty());
         QVERIFY(QJsonDocument::fromJson(plain.body).isObject());
+        QVERIFY(plain.header("Vary").contains("Accept-Encoding"));
+        const auto refused = m_fixture.curl({QStringLiteral("-H"), QStringLiteral("Accept-Encoding: gzip;q=0"),
+                                             m_fixture.relayUrl(QStringLiteral("/api/v3/domains/gzip.example"))});
+        QVERIFY(refused.header("Content-Encoding").isEmpty());
+        QVERIFY(QJsonDocument::fromJson(refused.body).isObject());
     }
 
     void notFoundCachedErrorsNot()

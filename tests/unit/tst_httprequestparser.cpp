@@ -103,6 +103,7 @@ private slots:
         // http-parser frames the body by this header, so it must not pass unseen. Found by fuzzing.
         QTest::newRow("blank before colon")
             << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length : 2\r\n\r\nab") << 400;
+        QTest::newRow("two hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400;
         QTest::newRow("http 2 preface") << QByteArray("GET / HTTP/2.0\r\nHost: x\r\n\r\n") << 505;
         QTest::newRow("bad chunk size")
             << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
