@@ -10,9 +10,9 @@
 
 namespace vtrelay {
 
-// Who may use the relay: the Host header must name the loopback address it listens on (a
-// defence against DNS rebinding), browser pages must come from an allowed origin (CORS), and,
-// when relay tokens are required, every client presents one of the relay's tokens as its key.
+// Who may use the relay. The Host header must name the loopback address it listens on, which
+// defeats DNS rebinding. Browser pages must come from an allowed origin (CORS). When relay
+// tokens are required, every client presents one of the relay's tokens as its key.
 class AccessPolicy
 {
 public:

@@ -67,7 +67,8 @@ public:
     void setLimits(const Limits &limits);
     const Limits &limits() const { return m_limits; }
 
-    // Queues a call. start or reject is called exactly once, maybe before submit() returns.
+    // Queues a call. Either start or reject is called once, maybe before submit() returns,
+    // unless takeQueued() hands the call back first.
     void submit(Call call);
     // Reports that the started call with this token has finished upstream.
     void finished(quint64 token);
