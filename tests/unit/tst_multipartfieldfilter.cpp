@@ -228,6 +228,12 @@ private slots:
             << QByteArray("Content-Disposition: form-data; filename=\"k; x\"; name=\"apikey\"");
         QTest::newRow("disposition second")
             << QByteArray("Content-Type: text/plain\r\nContent-Disposition: form-data; name=\"apikey\"");
+        // Found by fuzz/fuzz_multipart: form parsers accept these, so the filter must too.
+        QTest::newRow("blanks around =") << QByteArray("Content-Disposition: form-data; name = \"apikey\"");
+        QTest::newRow("empty parameter") << QByteArray("Content-Disposition:;;name=\"apikey\"");
+        QTest::newRow("parameter without =") << QByteArray("Content-Disposition: form-data; x; name=apikey");
+        QTest::newRow("bare CR") << QByteArray("Content-Disposition: form-data\r; name=\"apikey\"");
+        QTest::newRow("backslash before ;") << QByteArray("Content-Disposition: form-data\\; name=\"apikey\"");
     }
 
     void dropsHeaderVariants()
@@ -243,6 +249,40 @@ private slots:
 
         QCOMPARE(filter.droppedParts(), 1);
         QCOMPARE(out, file + "--" + kBoundary + "--\r\n");
+    }
+
+    // "--boundary" followed by other text than blanks and CRLF is no delimiter (RFC 2046), so a
+    // part that follows it must still be read as a part. Found by fuzz/fuzz_multipart.
+    void delimiterNeedsLineEnd()
+    {
+        const QByteArray file = "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                                "filename=\"a.bin\"\r\n\r\nMZ\r\n";
+        const QByteArray body = "--" + kBoundary + "\r[\r\n\r\n--" + kBoundary
+                                + "\r\nContent-Disposition: form-data; name=\"apikey\"\r\n\r\n" + kClientKey + "\r\n"
+                                + file + "--" + kBoundary + "--\r\n";
+        for (int chunk : {kWhole, 1}) {
+            MultipartFieldFilter filter(kBoundary, "apikey");
+            const QByteArray out = filterBody(filter, body, chunk);
+            QCOMPARE(filter.droppedParts(), 1);
+            QVERIFY(!out.contains(kClientKey));
+            QVERIFY(out.endsWith(file + "--" + kBoundary + "--\r\n"));
+        }
+    }
+
+    // Form parsers end an empty part body at a "--boundary" that follows its headers at once,
+    // so the part after it must be read too. Found by fuzz/fuzz_multipart.
+    void emptyBodyEndsAtNextDelimiter()
+    {
+        const QByteArray body = "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n--" + kBoundary
+                                + "\r\nContent-Disposition: form-data; name=\"apikey\"\r\n\r\n" + kClientKey + "\r\n--"
+                                + kBoundary + "--\r\n";
+        for (int chunk : {kWhole, 1}) {
+            MultipartFieldFilter filter(kBoundary, "apikey");
+            const QByteArray out = filterBody(filter, body, chunk);
+            QCOMPARE(filter.droppedParts(), 1);
+            QVERIFY(!out.contains(kClientKey));
+            QVERIFY(out.endsWith("--" + kBoundary + "--\r\n"));
+        }
     }
 
     void boundaryOf_data()
