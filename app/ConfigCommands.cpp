@@ -29,8 +29,12 @@
 namespace vtrelay {
 
 namespace {
-// Fewer characters make an offline guess against the exported file too cheap, even with Argon2id.
-constexpr qsizetype kMinPassphraseCharacters = 12;
+using ConfigCommands::kMinPassphraseCharacters;
+using ConfigCommands::countUtf8Characters;
+using ConfigCommands::isPrintableAscii;
+using ConfigCommands::readDocument;
+using ConfigCommands::writePrivateFile;
+
 constexpr qsizetype kMaxPassphraseBytes = 1024;
 // A team configuration is a few hundred bytes. The bound stops a wrong path from loading a huge file.
 constexpr qint64 kMaxConfigFileBytes = 1024 * 1024;
@@ -61,17 +65,6 @@ KeyStore::Result waitForKeyStore(const std::function<void(KeyStore::Callback)> &
     if (!finished)
         loop.exec();
     return result;
-}
-
-// Counts code points, not bytes, so a passphrase in any script is measured fairly.
-qsizetype countUtf8Characters(const QByteArray &utf8)
-{
-    qsizetype count = 0;
-    for (const char byte : utf8) {
-        if ((static_cast<unsigned char>(byte) & 0xC0) != 0x80)
-            ++count;
-    }
-    return count;
 }
 
 // Keeps only the first line of text, wiping the rest of the buffer before it is released.
@@ -294,7 +287,25 @@ bool readApiKey(KeyStore &keys, QByteArray *apiKey, QString *source, QString *er
     return true;
 }
 
-bool writePrivateFile(const QString &path, const QByteArray &content, QString *error)
+void printWarnings(const QStringList &warnings)
+{
+    for (const QString &warning : warnings)
+        err() << "warning: " << warning << '\n';
+}
+
+} // namespace
+
+qsizetype ConfigCommands::countUtf8Characters(const QByteArray &utf8)
+{
+    qsizetype count = 0;
+    for (const char byte : utf8) {
+        if ((static_cast<unsigned char>(byte) & 0xC0) != 0x80)
+            ++count;
+    }
+    return count;
+}
+
+bool ConfigCommands::writePrivateFile(const QString &path, const QByteArray &content, QString *error)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -316,7 +327,7 @@ bool writePrivateFile(const QString &path, const QByteArray &content, QString *e
     return true;
 }
 
-bool readDocument(const QString &path, QJsonObject *document, QString *error)
+bool ConfigCommands::readDocument(const QString &path, QJsonObject *document, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -346,13 +357,7 @@ bool readDocument(const QString &path, QJsonObject *document, QString *error)
     return true;
 }
 
-void printWarnings(const QStringList &warnings)
-{
-    for (const QString &warning : warnings)
-        err() << "warning: " << warning << '\n';
-}
-
-bool isPrintableAscii(const QByteArray &key)
+bool ConfigCommands::isPrintableAscii(const QByteArray &key)
 {
     for (const char byte : key) {
         if (byte < 0x21 || byte > 0x7e)
@@ -360,7 +365,6 @@ bool isPrintableAscii(const QByteArray &key)
     }
     return !key.isEmpty();
 }
-} // namespace
 
 int ConfigCommands::exportConfig(const QString &path, bool includeKey, const QString &passphraseFile,
                                  KeyStore &keys, SettingsStore &settings)

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QByteArray>
 #include <QString>
+
+class QJsonObject;
 
 namespace vtrelay {
 
@@ -26,6 +29,23 @@ int exportConfig(const QString &path, bool includeKey, const QString &passphrase
 // API key to keys. The passphrase comes from passphraseFile or the terminal, as for export.
 // Nothing changes when the file is invalid, has an unsupported version, or fails decryption.
 int importConfig(const QString &path, const QString &passphraseFile, KeyStore &keys, SettingsStore &settings);
+
+// The pieces both the commands and the window's team configuration page use.
+
+// Fewer characters make an offline guess against the exported file too cheap, even with Argon2id.
+constexpr qsizetype kMinPassphraseCharacters = 12;
+
+// Counts code points, not bytes, so a passphrase in any script is measured fairly.
+qsizetype countUtf8Characters(const QByteArray &utf8);
+
+// Writes content to path atomically, with permissions 0600 on Unix. False with a sentence on failure.
+bool writePrivateFile(const QString &path, const QByteArray &content, QString *error);
+
+// Reads path as a JSON object, refusing files far larger than a team configuration.
+bool readDocument(const QString &path, QJsonObject *document, QString *error);
+
+// True when key is non-empty printable ASCII without spaces, as every VirusTotal key is.
+bool isPrintableAscii(const QByteArray &key);
 
 } // namespace ConfigCommands
 

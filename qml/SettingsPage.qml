@@ -11,6 +11,7 @@ ScrollView {
 
     property var keyModel: AppState.key
     property var settings: AppState.settings
+    property var team: AppState.teamConfig
     contentWidth: availableWidth
 
     ColumnLayout {
@@ -137,6 +138,90 @@ ScrollView {
         GroupBox {
             Layout.fillWidth: true
             Layout.margins: 8
+            title: qsTr("Browser tools: allowed origins")
+
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 8
+
+                PlainLabel {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: qsTr("Web pages and extensions may call the relay only from these origins.")
+                    opacity: 0.8
+                }
+                RowLayout {
+                    objectName: "rejectedOriginRow"
+                    Layout.fillWidth: true
+                    visible: page.settings.rejectedOrigin !== ""
+                    spacing: 8
+                    PlainLabel {
+                        objectName: "rejectedOriginText"
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        text: qsTr("A web page from %1 was refused.").arg(page.settings.rejectedOrigin)
+                        color: "#cf222e"
+                    }
+                    Button {
+                        objectName: "allowRejectedOrigin"
+                        text: qsTr("Allow %1").arg(page.settings.rejectedOrigin)
+                        onClicked: page.settings.allowRejectedOrigin()
+                    }
+                }
+                Repeater {
+                    objectName: "allowedOriginList"
+                    model: page.settings.allowedOrigins
+                    delegate: RowLayout {
+                        required property string modelData
+                        Layout.fillWidth: true
+                        spacing: 8
+                        PlainLabel {
+                            Layout.fillWidth: true
+                            elide: Text.ElideRight
+                            text: modelData
+                        }
+                        Button {
+                            objectName: "removeOrigin"
+                            text: qsTr("Remove")
+                            onClicked: page.settings.removeOrigin(modelData)
+                        }
+                    }
+                }
+                PlainLabel {
+                    visible: page.settings.allowedOrigins.length === 0
+                    text: qsTr("No origin is allowed.")
+                    opacity: 0.8
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: 8
+                    TextField {
+                        id: originField
+                        objectName: "originField"
+                        Layout.fillWidth: true
+                        placeholderText: qsTr("https://tool.example or chrome-extension://<id>")
+                        onAccepted: if (page.settings.allowOrigin(text)) clear()
+                    }
+                    Button {
+                        objectName: "allowOrigin"
+                        text: qsTr("Allow")
+                        enabled: originField.text.trim() !== ""
+                        onClicked: if (page.settings.allowOrigin(originField.text)) originField.clear()
+                    }
+                }
+                PlainLabel {
+                    objectName: "originMessage"
+                    Layout.fillWidth: true
+                    visible: text !== ""
+                    wrapMode: Text.Wrap
+                    text: page.settings.originMessage
+                }
+            }
+        }
+
+        GroupBox {
+            Layout.fillWidth: true
+            Layout.margins: 8
             title: qsTr("How long answers stay in the cache (hours; 0 = not cached)")
 
             GridLayout {
@@ -156,6 +241,127 @@ ScrollView {
             }
         }
 
+        GroupBox {
+            Layout.fillWidth: true
+            Layout.margins: 8
+            title: qsTr("Team configuration")
+
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 8
+
+                PlainLabel {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: qsTr("Share the quota limits, cache lifetimes, allowed origins and listen port with "
+                               + "colleagues as a file.")
+                }
+                PlainLabel {
+                    objectName: "termsNotice"
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    opacity: 0.8
+                    text: qsTr("VirusTotal's terms of service apply to sharing an API key. For teams, "
+                               + "VirusTotal offers group API keys.")
+                }
+                // A plain path field: QtQuick.Dialogs' FileDialog has no implementation that loads
+                // on the offscreen platform the window's tests use.
+                TextField {
+                    id: teamPath
+                    objectName: "teamPath"
+                    Layout.fillWidth: true
+                    placeholderText: qsTr("Path of the team file, for example /home/me/team.json")
+                }
+                CheckBox {
+                    id: includeKey
+                    objectName: "includeKey"
+                    text: qsTr("Include the API key (encrypted)")
+                }
+                GridLayout {
+                    columns: 2
+                    columnSpacing: 12
+                    Layout.fillWidth: true
+                    PlainLabel { text: qsTr("Passphrase") }
+                    TextField {
+                        id: passphrase
+                        objectName: "teamPassphrase"
+                        Layout.fillWidth: true
+                        echoMode: TextInput.Password
+                        placeholderText: qsTr("at least %1 characters; needed for a file with a key")
+                                             .arg(page.team.minPassphraseLength)
+                    }
+                    PlainLabel {
+                        text: qsTr("Repeat (export)")
+                        visible: includeKey.checked
+                    }
+                    TextField {
+                        id: passphraseRepeat
+                        objectName: "teamPassphraseRepeat"
+                        Layout.fillWidth: true
+                        visible: includeKey.checked
+                        echoMode: TextInput.Password
+                    }
+                }
+                RowLayout {
+                    spacing: 8
+                    Button {
+                        objectName: "exportTeam"
+                        text: qsTr("Export team file…")
+                        enabled: !page.team.busy && teamPath.text.trim() !== ""
+                        onClicked: page.team.exportTo(teamPath.text, includeKey.checked, passphrase.text,
+                                                      passphraseRepeat.text)
+                    }
+                    Button {
+                        objectName: "importTeam"
+                        text: qsTr("Import team file…")
+                        enabled: !page.team.busy && teamPath.text.trim() !== ""
+                        onClicked: page.team.prepareImport(teamPath.text, passphrase.text)
+                    }
+                    BusyIndicator {
+                        running: page.team.busy
+                        implicitWidth: 28
+                        implicitHeight: 28
+                    }
+                }
+                PlainLabel {
+                    objectName: "teamMessage"
+                    Layout.fillWidth: true
+                    visible: text !== ""
+                    wrapMode: Text.Wrap
+                    text: page.team.message
+                    color: page.team.messageIsError ? "#cf222e" : palette.text
+                }
+                ColumnLayout {
+                    objectName: "teamChanges"
+                    Layout.fillWidth: true
+                    visible: page.team.importPending
+                    Repeater {
+                        model: page.team.pendingChanges
+                        delegate: PlainLabel {
+                            required property string modelData
+                            Layout.fillWidth: true
+                            wrapMode: Text.Wrap
+                            text: "• " + modelData
+                        }
+                    }
+                    RowLayout {
+                        spacing: 8
+                        Button {
+                            objectName: "confirmImport"
+                            text: qsTr("Import these changes")
+                            enabled: !page.team.busy
+                            onClicked: page.team.confirmImport()
+                        }
+                        Button {
+                            text: qsTr("Cancel")
+                            enabled: !page.team.busy
+                            onClicked: page.team.cancelImport()
+                        }
+                    }
+                }
+            }
+        }
+
         PlainLabel {
             objectName: "settingsMessage"
             Layout.fillWidth: true
@@ -163,6 +369,19 @@ ScrollView {
             visible: text !== ""
             wrapMode: Text.Wrap
             text: page.settings.message
+        }
+    }
+
+    Connections {
+        target: page.team
+        function onExportFinished(ok) {
+            if (ok) {
+                passphrase.clear()
+                passphraseRepeat.clear()
+            }
+        }
+        function onImportFinished(ok) {
+            passphrase.clear()
         }
     }
 

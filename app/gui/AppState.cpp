@@ -30,6 +30,7 @@ bool isStatusProblem(ErrorSink::Problem problem)
         return true;
     case ErrorSink::Problem::Keychain:
     case ErrorSink::Problem::Storage:
+    case ErrorSink::Problem::OriginRejected:
         break;
     }
     return false;
@@ -47,8 +48,13 @@ AppState::AppState(RelayHost *host, ErrorSink *errors, KeyStore *keyStore,
     , m_day(QDate::currentDate())
 {
     // The page view-models are members; QML must never try to delete them.
-    for (QObject *owned : std::initializer_list<QObject *>{&m_requestLog, &m_requests, &m_cache, &m_key, m_settings.get()})
-        QJSEngine::setObjectOwnership(owned, QJSEngine::CppOwnership);
+    if (m_settings)
+        m_teamConfig = std::make_unique<TeamConfigViewModel>(keyStore, m_settings->storage());
+    for (QObject *owned : std::initializer_list<QObject *>{&m_requestLog, &m_requests, &m_cache, &m_key,
+                                                           m_settings.get(), m_teamConfig.get()}) {
+        if (owned)
+            QJSEngine::setObjectOwnership(owned, QJSEngine::CppOwnership);
+    }
     m_requests.setSourceModel(&m_requestLog);
     m_requestLog.setRelayAddress(host->address());
 
@@ -73,6 +79,29 @@ AppState::AppState(RelayHost *host, ErrorSink *errors, KeyStore *keyStore,
         m_errors->raise(ErrorSink::Problem::Storage,
                         message + u' ' + tr("Check the free space and permissions of the cache folder."));
     });
+    connect(host, &RelayHost::originRejected, this, [this](const QString &origin) {
+        if (m_settings)
+            m_settings->noteRejectedOrigin(origin);
+        // One problem kind for all rejected origins, and a page that retries raises the same message,
+        // so it does not flood the desktop.
+        m_errors->raise(ErrorSink::Problem::OriginRejected,
+                        tr("A web page from %1 was refused. Open Key and settings to allow it.").arg(origin));
+    });
+    if (m_teamConfig) {
+        connect(m_teamConfig.get(), &TeamConfigViewModel::importFinished, this, [this](bool ok) {
+            if (!ok)
+                return;
+            m_settings->reloadStored();
+            // A new key in the keychain reaches the running relay the way the key page's does.
+            m_key.load();
+        });
+    }
+    if (m_settings) {
+        connect(m_settings.get(), &SettingsViewModel::rejectedOriginChanged, this, [this] {
+            if (m_settings->rejectedOrigin().isEmpty())
+                m_errors->resolve(ErrorSink::Problem::OriginRejected);
+        });
+    }
     connect(m_errors, &ErrorSink::changed, this, [this] {
         emit statusChanged();
         emit bannerChanged();
@@ -213,6 +242,7 @@ QString AppState::bannerAction() const
     case ErrorSink::Problem::NoKey:
     case ErrorSink::Problem::KeyRejected:
     case ErrorSink::Problem::Keychain:
+    case ErrorSink::Problem::OriginRejected:
         return QStringLiteral("key");
     default:
         return QString();

@@ -6,6 +6,7 @@
 #include "RequestFilterModel.h"
 #include "RequestLogModel.h"
 #include "SettingsViewModel.h"
+#include "TeamConfigViewModel.h"
 #include "log/RequestRecord.h"
 #include "quota/QuotaScheduler.h"
 
@@ -56,6 +57,7 @@ class AppState : public QObject
     Q_PROPERTY(vtrelay::CacheViewModel *cache READ cache CONSTANT)
     Q_PROPERTY(vtrelay::KeyViewModel *key READ key CONSTANT)
     Q_PROPERTY(vtrelay::SettingsViewModel *settings READ settings CONSTANT)
+    Q_PROPERTY(vtrelay::TeamConfigViewModel *teamConfig READ teamConfig CONSTANT)
 public:
     enum class Status { Serving, Paused, Problem };
     Q_ENUM(Status)
@@ -101,6 +103,7 @@ public:
     CacheViewModel *cache() { return &m_cache; }
     KeyViewModel *key() { return &m_key; }
     SettingsViewModel *settings() { return m_settings.get(); }
+    TeamConfigViewModel *teamConfig() { return m_teamConfig.get(); }
     ErrorSink *errors() const { return m_errors; }
 
     Q_INVOKABLE void setPaused(bool paused);
@@ -134,6 +137,7 @@ private:
     RelayHost *m_host;
     ErrorSink *m_errors;
     std::unique_ptr<SettingsViewModel> m_settings;
+    std::unique_ptr<TeamConfigViewModel> m_teamConfig; // present when m_settings is
     RequestLogModel m_requestLog;
     RequestFilterModel m_requests;
     CacheViewModel m_cache;

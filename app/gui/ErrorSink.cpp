@@ -24,6 +24,7 @@ QString ErrorSink::titleOf(Problem problem)
     case Problem::UpstreamUnreachable: return tr("VirusTotal is unreachable");
     case Problem::Keychain: return tr("Keychain problem");
     case Problem::Storage: return tr("Cache or history problem");
+    case Problem::OriginRejected: return tr("A web page was refused");
     }
     return QString();
 }

@@ -18,7 +18,8 @@ class ErrorSink : public QObject
     Q_OBJECT
 public:
     // Ordered by importance, so a lower value wins the banner.
-    enum class Problem { RelayStopped, KeyRejected, NoKey, QuotaExhausted, UpstreamUnreachable, Keychain, Storage };
+    enum class Problem { RelayStopped, KeyRejected, NoKey, QuotaExhausted, UpstreamUnreachable, Keychain, Storage,
+                         OriginRejected };
     Q_ENUM(Problem)
 
     struct Entry

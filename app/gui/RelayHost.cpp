@@ -82,6 +82,7 @@ bool RelayHost::start(QString *error)
         connect(relay, &Relay::keyRejected, this, &RelayHost::keyRejected);
         connect(relay, &Relay::upstreamUnreachable, this, &RelayHost::upstreamUnreachable);
         connect(relay, &Relay::upstreamReachable, this, &RelayHost::upstreamReachable);
+        connect(relay, &Relay::originRejected, this, &RelayHost::originRejected);
         connect(relay, &Relay::pausedChanged, this, [this](bool paused) {
             m_paused = paused;
             emit pausedChanged(paused);
@@ -166,6 +167,15 @@ void RelayHost::setCachePolicy(const CachePolicy::Settings &policy)
         return;
     Relay *relay = m_relay;
     QMetaObject::invokeMethod(relay, [relay, policy] { relay->setCachePolicySettings(policy); });
+}
+
+void RelayHost::setAllowedOrigins(const QStringList &origins)
+{
+    m_settings.allowedOrigins = origins;
+    if (!m_relay)
+        return;
+    Relay *relay = m_relay;
+    QMetaObject::invokeMethod(relay, [relay, origins] { relay->setAllowedOrigins(origins); });
 }
 
 void RelayHost::setCacheSizeLimit(qint64 bytes)

@@ -46,6 +46,8 @@ public:
 
     void setPaused(bool paused);
     void setCachePolicy(const CachePolicy::Settings &policy);
+    // Browser origins whose pages may call the relay, applied to the running relay at once.
+    void setAllowedOrigins(const QStringList &origins);
     // 0 means no limit; otherwise the oldest entries are evicted until the cache fits.
     void setCacheSizeLimit(qint64 bytes);
     // Days the request history keeps; set it before start() so the first pruning uses it.
@@ -78,6 +80,8 @@ signals:
     void upstreamReachable();
     // The cache or the history could not be written, or the cache file was replaced.
     void storageProblem(const QString &message);
+    // The relay refused a request from a web page or extension whose origin is not allowed.
+    void originRejected(const QString &origin);
 
 private:
     template<typename Result, typename Work>

@@ -19,6 +19,9 @@ namespace {
 const QString kListenPort = QStringLiteral("http/listenPort");
 const QString kHistoryDays = QStringLiteral("history/retentionDays");
 const QString kCacheLimitMb = QStringLiteral("cache/sizeLimitMb");
+const QString kAllowedOrigins = QStringLiteral("http/allowedOrigins");
+// An Origin header longer than this is truncated for display. Typical browser origins are far shorter.
+constexpr qsizetype kMaxShownOriginLength = 200;
 
 QString ttlName(qint64 CachePolicy::Settings::*field)
 {
@@ -91,6 +94,20 @@ void SettingsViewModel::applyToHost()
     m_host->setHistoryRetentionDays(historyDays());
     m_host->setCacheSizeLimit(qint64(cacheSizeLimitMb()) * 1024 * 1024);
     m_host->setCachePolicy(storedPolicy(*m_settings));
+    m_host->setAllowedOrigins(allowedOrigins());
+}
+
+void SettingsViewModel::reloadStored()
+{
+    applyToHost();
+    emit listenPortChanged();
+    emit ttlChanged();
+    emit allowedOriginsChanged();
+    const QStringList origins = allowedOrigins();
+    if (!m_rejectedOrigin.isEmpty() && origins.contains(m_rejectedOrigin)) {
+        m_rejectedOrigin.clear();
+        emit rejectedOriginChanged();
+    }
 }
 
 void SettingsViewModel::setMessage(const QString &message)
@@ -99,6 +116,96 @@ void SettingsViewModel::setMessage(const QString &message)
         return;
     m_message = message;
     emit messageChanged();
+}
+
+void SettingsViewModel::setOriginMessage(const QString &message)
+{
+    if (m_originMessage == message)
+        return;
+    m_originMessage = message;
+    emit originMessageChanged();
+}
+
+QStringList SettingsViewModel::allowedOrigins() const
+{
+    QStringList warnings;
+    return SettingsStore(m_settings.get()).load(&warnings).allowedOrigins;
+}
+
+// Writes only the origins, so that settings never stored keep following the command line.
+bool SettingsViewModel::storeOrigins(const QStringList &origins)
+{
+    QString error;
+    if (!SettingsStore(m_settings.get()).checkWritable(&error)) {
+        setOriginMessage(error);
+        return false;
+    }
+    m_settings->setValue(kAllowedOrigins, origins);
+    m_settings->sync();
+    if (m_settings->status() != QSettings::NoError) {
+        setOriginMessage(tr("Writing the settings to %1 failed; check that the folder exists and is writable.")
+                             .arg(m_settings->fileName()));
+        return false;
+    }
+    if (m_host)
+        m_host->setAllowedOrigins(origins);
+    emit allowedOriginsChanged();
+    return true;
+}
+
+bool SettingsViewModel::allowOrigin(const QString &text)
+{
+    const QString origin = text.trimmed();
+    QString error;
+    if (origin.isEmpty()) {
+        setOriginMessage(tr("Enter an origin, for example https://tool.example or chrome-extension://<id>."));
+        return false;
+    }
+    if (!TeamConfig::isValidOrigin(origin, &error)) {
+        setOriginMessage(error);
+        return false;
+    }
+    QStringList origins = allowedOrigins();
+    if (origins.contains(origin)) {
+        setOriginMessage(tr("%1 is already allowed.").arg(origin));
+        if (origin == m_rejectedOrigin) {
+            m_rejectedOrigin.clear();
+            emit rejectedOriginChanged();
+        }
+        return false;
+    }
+    origins.append(origin);
+    if (!storeOrigins(origins))
+        return false;
+    qCInfo(lcSettingsView).noquote() << "Allowed the browser origin" << origin;
+    setOriginMessage(tr("Web pages from %1 may now call the relay.").arg(origin));
+    if (origin == m_rejectedOrigin) {
+        m_rejectedOrigin.clear();
+        emit rejectedOriginChanged();
+    }
+    return true;
+}
+
+void SettingsViewModel::removeOrigin(const QString &origin)
+{
+    QStringList origins = allowedOrigins();
+    if (!origins.removeAll(origin))
+        return;
+    if (!storeOrigins(origins))
+        return;
+    qCInfo(lcSettingsView).noquote() << "Removed the browser origin" << origin;
+    setOriginMessage(tr("Web pages from %1 may no longer call the relay.").arg(origin));
+}
+
+void SettingsViewModel::noteRejectedOrigin(const QString &origin)
+{
+    QString truncated = origin;
+    if (truncated.size() > kMaxShownOriginLength)
+        truncated = truncated.left(kMaxShownOriginLength - 3) + QStringLiteral("...");
+    if (truncated == m_rejectedOrigin)
+        return;
+    m_rejectedOrigin = truncated;
+    emit rejectedOriginChanged();
 }
 
 int SettingsViewModel::listenPort() const

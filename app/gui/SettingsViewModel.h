@@ -34,6 +34,9 @@ class SettingsViewModel : public QObject
     Q_PROPERTY(int notFoundTtlHours READ notFoundTtlHours WRITE setNotFoundTtlHours NOTIFY ttlChanged)
     Q_PROPERTY(int analysisTtlHours READ analysisTtlHours WRITE setAnalysisTtlHours NOTIFY ttlChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
+    Q_PROPERTY(QStringList allowedOrigins READ allowedOrigins NOTIFY allowedOriginsChanged)
+    Q_PROPERTY(QString originMessage READ originMessage NOTIFY originMessageChanged)
+    Q_PROPERTY(QString rejectedOrigin READ rejectedOrigin NOTIFY rejectedOriginChanged)
 public:
     static constexpr int kDefaultHistoryDays = 7;
     static constexpr int kDefaultCacheSizeLimitMb = 1024;
@@ -45,8 +48,12 @@ public:
 
     // Fills the parts of relay that come from the stored settings; keepListen: --listen was given.
     static void applyStored(QSettings &settings, RelaySettings *relay, bool keepListen);
-    // Applies the retention, size limit and TTLs to the running relay.
+    // Applies the retention, size limit, TTLs and allowed origins to the running relay.
     void applyToHost();
+    // After the stored settings changed behind this model (a team configuration was imported):
+    // applies them to the running relay and tells the page to read them again.
+    void reloadStored();
+    QSettings *storage() const { return m_settings.get(); }
 
     int listenPort() const;
     void setListenPort(int port);
@@ -70,6 +77,18 @@ public:
     void setAnalysisTtlHours(int hours) { setTtlHours(&CachePolicy::Settings::analysisTtlSeconds, hours); }
     QString message() const { return m_message; }
 
+    // Browser origins whose pages may call the relay, as stored (http/allowedOrigins).
+    QStringList allowedOrigins() const;
+    // Checks origin with TeamConfig's rules, stores it and applies it to the running relay.
+    // Returns false, with the reason in originMessage, when it is invalid or already allowed.
+    Q_INVOKABLE bool allowOrigin(const QString &origin);
+    Q_INVOKABLE void removeOrigin(const QString &origin);
+    QString originMessage() const { return m_originMessage; }
+    // The last origin the relay refused, until it is allowed; empty when there is none.
+    QString rejectedOrigin() const { return m_rejectedOrigin; }
+    void noteRejectedOrigin(const QString &origin);
+    Q_INVOKABLE bool allowRejectedOrigin() { return allowOrigin(m_rejectedOrigin); }
+
     static CachePolicy::Settings storedPolicy(QSettings &settings);
 
 signals:
@@ -79,16 +98,23 @@ signals:
     void cacheSizeLimitMbChanged();
     void ttlChanged();
     void messageChanged();
+    void allowedOriginsChanged();
+    void originMessageChanged();
+    void rejectedOriginChanged();
 
 private:
     int ttlHours(qint64 CachePolicy::Settings::*field) const;
     void setTtlHours(qint64 CachePolicy::Settings::*field, int hours);
     void setMessage(const QString &message);
+    void setOriginMessage(const QString &message);
+    bool storeOrigins(const QStringList &origins);
 
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<LoginItem> m_loginItem;
     RelayHost *m_host;
     QString m_message;
+    QString m_originMessage;
+    QString m_rejectedOrigin;
 };
 
 } // namespace vtrelay

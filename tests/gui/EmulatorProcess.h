@@ -12,7 +12,9 @@ public:
     ~EmulatorProcess();
 
     // The key the emulator accepts. Tests never print it.
-    static QString apiKey() { return QStringLiteral("gui-test-key-0123456789abcdef"); }
+    // The same canary as the end-to-end tests, so that the final canary scan covers the
+    // window's cache and request history too.
+    static QString apiKey() { return QStringLiteral("c4a7e1f0d2b3a4958677e8d9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3"); }
 
     bool start();
     quint16 port() const { return m_port; }

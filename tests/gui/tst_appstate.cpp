@@ -31,6 +31,7 @@ private slots:
     void noKeyBannerOpensKeyPage();
     void dismissedBannerReturnsForNewMessage();
     void singletonIsTheAppInstance();
+    void rejectedOriginNotifiedOnce();
 
 private:
     void start(bool running, const QString &error = {});
@@ -188,6 +189,25 @@ void TestAppState::singletonIsTheAppInstance()
     QCOMPARE(QJSEngine::objectOwnership(m_state->requestLog()), QJSEngine::CppOwnership);
     m_state.reset();
     QCOMPARE(AppState::instance(), nullptr);
+}
+
+void TestAppState::rejectedOriginNotifiedOnce()
+{
+    start(true);
+    const QString origin = QStringLiteral("https://refused.example");
+    QSignalSpy notified(m_errors.get(), &ErrorSink::notify);
+    emit m_host->originRejected(origin);
+    emit m_host->originRejected(origin);
+    QCOMPARE(notified.count(), 1);
+    QVERIFY(notified.at(0).at(1).toString().contains(origin));
+    QVERIFY(notified.at(0).at(1).toString().contains(QStringLiteral("Key and settings")));
+    QVERIFY(m_errors->has(ErrorSink::Problem::OriginRejected));
+    QCOMPARE(m_state->settings()->rejectedOrigin(), origin);
+
+    QVERIFY(m_state->settings()->allowRejectedOrigin());
+    QVERIFY(!m_errors->has(ErrorSink::Problem::OriginRejected));
+    QVERIFY(m_state->settings()->allowedOrigins().contains(origin));
+    QCOMPARE(m_host->settings().allowedOrigins, m_state->settings()->allowedOrigins());
 }
 
 QTEST_MAIN(TestAppState)

@@ -2,6 +2,7 @@
 // SettingsViewModel and LoginItem: stored names shared with the team configuration, bounds,
 // start at login, and which stored values replace the command line's.
 #include "LoginItem.h"
+#include "SettingsStore.h"
 #include "SettingsViewModel.h"
 #include "relay/Relay.h"
 
@@ -26,6 +27,11 @@ private slots:
     void startAtLoginWritesDesktopFile();
     void applyStored_data();
     void applyStored();
+    void allowOrigin_data();
+    void allowOrigin();
+    void removeOriginPersists();
+    void rejectedOriginAllowed_data();
+    void rejectedOriginAllowed();
 
 private:
     std::unique_ptr<SettingsViewModel> makeModel();
@@ -186,6 +192,102 @@ void TestSettingsViewModel::applyStored()
     QCOMPARE(int(relay.port), expectedPort);
     QCOMPARE(relay.quota.perMinute, expectedPerMinute);
     QCOMPARE(relay.cachePolicy.objectTtlSeconds, 7200);
+}
+
+void TestSettingsViewModel::allowOrigin_data()
+{
+    QTest::addColumn<QStringList>("before");
+    QTest::addColumn<QString>("origin");
+    QTest::addColumn<bool>("accepted");
+    QTest::addColumn<QStringList>("after");
+
+    const QStringList none;
+    const QStringList tool{QStringLiteral("https://tool.example")};
+    QTest::newRow("https origin") << none << QStringLiteral("https://tool.example") << true << tool;
+    QTest::newRow("spaces trimmed") << none << QStringLiteral("  https://tool.example ") << true << tool;
+    QTest::newRow("extension added after another")
+        << tool << QStringLiteral("chrome-extension://abcdefghijklmnop") << true
+        << QStringList{QStringLiteral("https://tool.example"), QStringLiteral("chrome-extension://abcdefghijklmnop")};
+    QTest::newRow("loopback with port") << none << QStringLiteral("http://127.0.0.1:3000") << true
+                                        << QStringList{QStringLiteral("http://127.0.0.1:3000")};
+    QTest::newRow("already allowed") << tool << QStringLiteral("https://tool.example") << false << tool;
+    QTest::newRow("wildcard rejected") << none << QStringLiteral("*") << false << none;
+    QTest::newRow("null rejected") << none << QStringLiteral("null") << false << none;
+    QTest::newRow("path rejected") << none << QStringLiteral("https://tool.example/app") << false << none;
+    QTest::newRow("trailing slash rejected") << none << QStringLiteral("https://tool.example/") << false << none;
+    QTest::newRow("default port rejected") << none << QStringLiteral("https://tool.example:443") << false << none;
+    QTest::newRow("empty rejected") << tool << QStringLiteral("   ") << false << tool;
+}
+
+void TestSettingsViewModel::allowOrigin()
+{
+    QFETCH(QStringList, before);
+    QFETCH(QString, origin);
+    QFETCH(bool, accepted);
+    QFETCH(QStringList, after);
+    {
+        QSettings settings(iniPath(), QSettings::IniFormat);
+        if (!before.isEmpty())
+            settings.setValue(QStringLiteral("http/allowedOrigins"), before);
+    }
+    {
+        auto model = makeModel();
+        QSignalSpy changed(model.get(), &SettingsViewModel::allowedOriginsChanged);
+        QSignalSpy message(model.get(), &SettingsViewModel::originMessageChanged);
+        QCOMPARE(model->allowOrigin(origin), accepted);
+        QCOMPARE(model->allowedOrigins(), after);
+        QCOMPARE(changed.count(), accepted ? 1 : 0);
+        QCOMPARE(message.count(), 1);
+        QVERIFY(!model->originMessage().isEmpty());
+    }
+    // Stored: a new model and SettingsStore (the team configuration) read the same list.
+    QCOMPARE(makeModel()->allowedOrigins(), after);
+    QSettings stored(iniPath(), QSettings::IniFormat);
+    QCOMPARE(SettingsStore(&stored).load().allowedOrigins, after);
+    // Only the origins are written, so the quota and port keep following the command line.
+    QVERIFY(!stored.contains(QStringLiteral("quota/perMinute")));
+    QVERIFY(!stored.contains(QStringLiteral("http/listenPort")));
+}
+
+void TestSettingsViewModel::removeOriginPersists()
+{
+    {
+        auto model = makeModel();
+        QVERIFY(model->allowOrigin(QStringLiteral("https://a.example")));
+        QVERIFY(model->allowOrigin(QStringLiteral("https://b.example")));
+        QSignalSpy changed(model.get(), &SettingsViewModel::allowedOriginsChanged);
+        model->removeOrigin(QStringLiteral("https://a.example"));
+        QCOMPARE(changed.count(), 1);
+        model->removeOrigin(QStringLiteral("https://not-listed.example"));
+        QCOMPARE(changed.count(), 1);
+    }
+    QCOMPARE(makeModel()->allowedOrigins(), QStringList{QStringLiteral("https://b.example")});
+}
+
+void TestSettingsViewModel::rejectedOriginAllowed_data()
+{
+    QTest::addColumn<QString>("origin");
+    QTest::addColumn<bool>("allowable");
+    QTest::newRow("web page") << QStringLiteral("https://tool.example") << true;
+    QTest::newRow("extension") << QStringLiteral("moz-extension://4b1d0c1e-1111-2222-3333-444455556666") << true;
+    QTest::newRow("sandboxed page") << QStringLiteral("null") << false;
+}
+
+void TestSettingsViewModel::rejectedOriginAllowed()
+{
+    QFETCH(QString, origin);
+    QFETCH(bool, allowable);
+    auto model = makeModel();
+    QSignalSpy rejected(model.get(), &SettingsViewModel::rejectedOriginChanged);
+    model->noteRejectedOrigin(origin);
+    model->noteRejectedOrigin(origin);
+    QCOMPARE(rejected.count(), 1);
+    QCOMPARE(model->rejectedOrigin(), origin);
+
+    QCOMPARE(model->allowRejectedOrigin(), allowable);
+    QCOMPARE(model->rejectedOrigin(), allowable ? QString() : origin);
+    QCOMPARE(rejected.count(), allowable ? 2 : 1);
+    QCOMPARE(model->allowedOrigins(), allowable ? QStringList{origin} : QStringList());
 }
 
 QTEST_GUILESS_MAIN(TestSettingsViewModel)

@@ -57,7 +57,10 @@ private:
     void saveScreenshots(const QString &suffix);
 
     EmulatorProcess m_emulator;
-    QTemporaryDir m_dir;
+    // Kept for the canary scan when CTest sets VTRELAY_TEST_ARTIFACTS.
+    QTemporaryDir m_dir{qEnvironmentVariableIsEmpty("VTRELAY_TEST_ARTIFACTS")
+                            ? QDir::tempPath() + QStringLiteral("/vtrelay-gui-XXXXXX")
+                            : qEnvironmentVariable("VTRELAY_TEST_ARTIFACTS") + QStringLiteral("/gui-XXXXXX")};
     MemoryKeyStore m_keys;
     std::unique_ptr<TrayApplication> m_app;
     std::unique_ptr<QAbstractItemModelTester> m_logTester;
@@ -67,6 +70,10 @@ private:
 void TestTrayAppE2e::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    if (!qEnvironmentVariableIsEmpty("VTRELAY_TEST_ARTIFACTS")) {
+        QDir().mkpath(qEnvironmentVariable("VTRELAY_TEST_ARTIFACTS"));
+        m_dir.setAutoRemove(false);
+    }
     QVERIFY(m_dir.isValid());
     QVERIFY2(m_emulator.start(), "the VirusTotal emulator did not start");
     m_keys.stored = EmulatorProcess::apiKey();
