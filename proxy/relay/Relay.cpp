@@ -327,17 +327,24 @@ void Relay::setAllowedOrigins(const QStringList &origins)
     m_access.setSettings(settings);
 }
 
+void Relay::prepareUpstreamRequest(const HttpRequest &request, const ApiRoute &route, HttpHeaders *headers,
+                                   QByteArray *pathAndQuery) const
+{
+    const QByteArray key = m_keys->key().toUtf8();
+    *headers = UpstreamClient::forwardableHeaders(request.headers);
+    KeyRewriter::stripRequestHeaders(*headers);
+    if (route.api == ApiRoute::Api::V3)
+        headers->set("x-apikey", key);
+    const QByteArray query = KeyRewriter::upstreamQuery(route, key);
+    *pathAndQuery = route.path + (query.isEmpty() ? QByteArray() : '?' + query);
+}
+
 void Relay::forward(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome)
 {
     const HttpRequest &request = exchange->request();
-    const QByteArray key = m_keys->key().toUtf8();
-    HttpHeaders headers = UpstreamClient::forwardableHeaders(request.headers);
-    KeyRewriter::stripRequestHeaders(headers);
-    if (route.api == ApiRoute::Api::V3)
-        headers.set("x-apikey", key);
-
-    const QByteArray query = KeyRewriter::upstreamQuery(route, key);
-    const QByteArray pathAndQuery = route.path + (query.isEmpty() ? QByteArray() : '?' + query);
+    HttpHeaders headers;
+    QByteArray pathAndQuery;
+    prepareUpstreamRequest(request, route, &headers, &pathAndQuery);
     QPointer<HttpExchange> guard(exchange);
 
     auto send = [this, guard, route, outcome, pathAndQuery, headers](QIODevice *body, qint64 size) {

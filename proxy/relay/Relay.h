@@ -22,6 +22,7 @@ class ApiKeyProvider;
 class CacheStore;
 struct CacheEntry;
 class HttpExchange;
+struct HttpRequest;
 class HttpServer;
 class RequestLog;
 struct RequestRecord;
@@ -123,6 +124,9 @@ signals:
 private:
     void onExchange(HttpExchange *exchange);
     void forward(HttpExchange *exchange, const ApiRoute &route, const QByteArray &outcome);
+    // The headers and target of the upstream request: the client's key removed, the relay's added.
+    void prepareUpstreamRequest(const HttpRequest &request, const ApiRoute &route, HttpHeaders *headers,
+                                QByteArray *pathAndQuery) const;
     void rejectForQuota(HttpExchange *exchange, const ApiRoute &route, int retryAfterSeconds);
     // Answers the requests that waited for leader's identical request, from the cache or with
     // the leader's response; a status of 0 makes them ask again on their own.

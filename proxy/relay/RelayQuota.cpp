@@ -63,13 +63,9 @@ void Relay::retryAfterQuotaReject(HttpExchange *exchange, const ApiRoute &route,
             serveFromCache(guard, route, *entry, "HIT");
             return false;
         }
-        const QByteArray key = m_keys->key().toUtf8();
-        HttpHeaders headers = UpstreamClient::forwardableHeaders(guard->request().headers);
-        KeyRewriter::stripRequestHeaders(headers);
-        if (route.api == ApiRoute::Api::V3)
-            headers.set("x-apikey", key);
-        const QByteArray query = KeyRewriter::upstreamQuery(route, key);
-        const QByteArray pathAndQuery = route.path + (query.isEmpty() ? QByteArray() : '?' + query);
+        HttpHeaders headers;
+        QByteArray pathAndQuery;
+        prepareUpstreamRequest(guard->request(), route, &headers, &pathAndQuery);
         auto *proxyCall = new ProxyCall(this, guard, route, outcome,
                                         m_upstream->send(guard->request().method, pathAndQuery, headers, nullptr, -1));
         proxyCall->setSchedulerToken(token);
