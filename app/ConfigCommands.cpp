@@ -51,22 +51,6 @@ QTextStream &err()
     return stream;
 }
 
-// Runs an asynchronous KeyStore call and waits for its callback in a local event loop.
-KeyStore::Result waitForKeyStore(const std::function<void(KeyStore::Callback)> &call)
-{
-    QEventLoop loop;
-    KeyStore::Result result;
-    bool finished = false;
-    call([&](const KeyStore::Result &callResult) {
-        result = callResult;
-        finished = true;
-        loop.quit();
-    });
-    if (!finished)
-        loop.exec();
-    return result;
-}
-
 // Keeps only the first line of text, wiping the rest of the buffer before it is released.
 void keepFirstLine(QByteArray *text)
 {
@@ -266,7 +250,7 @@ bool readApiKey(KeyStore &keys, QByteArray *apiKey, QString *source, QString *er
     if (!key.isEmpty()) {
         *source = QStringLiteral("the environment variable VTRELAY_API_KEY");
     } else {
-        KeyStore::Result result = waitForKeyStore([&](KeyStore::Callback done) { keys.read(done); });
+        KeyStore::Result result = KeyStore::callAndWait([&](KeyStore::Callback done) { keys.read(done); });
         if (!result.ok) {
             *error = result.notFound
                          ? QStringLiteral("No API key is stored, so there is none to include. Store one with "
@@ -483,7 +467,7 @@ int ConfigCommands::importConfig(const QString &path, const QString &passphraseF
     if (hasKey) {
         QString keyText = QString::fromUtf8(apiKey);
         // NOTE: QtKeychain keeps its own copies of the key, which this wipe cannot reach.
-        const KeyStore::Result stored = waitForKeyStore([&](KeyStore::Callback done) { keys.write(keyText, done); });
+        const KeyStore::Result stored = KeyStore::callAndWait([&](KeyStore::Callback done) { keys.write(keyText, done); });
         KeyEnvelope::wipe(&keyText);
         if (!stored.ok) {
             err() << "Storing the API key in the keychain failed: " << stored.error << " Nothing was changed.\n";

@@ -11,23 +11,6 @@
 namespace vtrelay {
 
 namespace {
-using Call = std::function<void(KeyStore::Callback)>;
-
-KeyStore::Result runAndWait(const Call &call)
-{
-    QEventLoop loop;
-    KeyStore::Result result;
-    bool finished = false;
-    call([&](const KeyStore::Result &r) {
-        result = r;
-        finished = true;
-        loop.quit();
-    });
-    if (!finished)
-        loop.exec();
-    return result;
-}
-
 QTextStream &out()
 {
     static QTextStream stream(stdout);
@@ -70,7 +53,7 @@ int KeyCommands::set(KeyStore &store)
                  "64 hexadecimal digits.\n";
         return 2;
     }
-    const KeyStore::Result result = runAndWait([&](KeyStore::Callback done) { store.write(key, done); });
+    const KeyStore::Result result = KeyStore::callAndWait([&](KeyStore::Callback done) { store.write(key, done); });
     if (!result.ok) {
         err() << "Could not store the key: " << result.error << '\n';
         return 1;
@@ -83,7 +66,7 @@ int KeyCommands::status(KeyStore &store)
 {
     if (!qEnvironmentVariableIsEmpty("VTRELAY_API_KEY"))
         out() << "VTRELAY_API_KEY is set and overrides the keychain.\n";
-    const KeyStore::Result result = runAndWait([&](KeyStore::Callback done) { store.read(done); });
+    const KeyStore::Result result = KeyStore::callAndWait([&](KeyStore::Callback done) { store.read(done); });
     if (result.ok) {
         out() << "A VirusTotal API key (" << result.key.size() << " characters) is stored in "
               << store.backendName() << ".\n";
@@ -99,7 +82,7 @@ int KeyCommands::status(KeyStore &store)
 
 int KeyCommands::remove(KeyStore &store)
 {
-    const KeyStore::Result result = runAndWait([&](KeyStore::Callback done) { store.remove(done); });
+    const KeyStore::Result result = KeyStore::callAndWait([&](KeyStore::Callback done) { store.remove(done); });
     if (!result.ok) {
         err() << "Could not remove the key: " << result.error << '\n';
         return 1;

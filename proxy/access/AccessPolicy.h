@@ -10,8 +10,8 @@
 
 namespace vtrelay {
 
-// Who may use the relay. The Host header must name the loopback address it listens on, which
-// defeats DNS rebinding. Browser pages must come from an allowed origin (CORS). When relay
+// Rules for which clients may use the relay. The Host header must name the loopback address
+// the relay listens on, which defeats DNS rebinding. Browser pages must come from an allowed origin (CORS). When relay
 // tokens are required, every client presents one of the relay's tokens as its key.
 class AccessPolicy
 {

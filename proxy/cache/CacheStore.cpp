@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CacheStore.h"
 
+#include "storage/SqliteStatement.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -33,38 +35,6 @@ CREATE INDEX IF NOT EXISTS entries_by_age ON entries(stored_at);
 CREATE TABLE IF NOT EXISTS aliases(alias TEXT PRIMARY KEY, key TEXT NOT NULL);
 )sql";
 
-// RAII wrapper for a prepared statement.
-class Statement
-{
-public:
-    Statement(sqlite3 *db, const char *sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
-    ~Statement() { sqlite3_finalize(m_stmt); }
-    bool ok() const { return m_rc == SQLITE_OK; }
-    int rc() const { return m_rc; }
-    void bind(int i, const QString &s)
-    {
-        const QByteArray utf8 = s.toUtf8();
-        sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
-    }
-    void bind(int i, const QByteArray &b) { sqlite3_bind_blob(m_stmt, i, b.constData(), int(b.size()), SQLITE_TRANSIENT); }
-    void bind(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
-    int step() { return sqlite3_step(m_stmt); }
-    void reset() { sqlite3_reset(m_stmt); }
-    QString text(int i) const
-    {
-        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, i)),
-                                 sqlite3_column_bytes(m_stmt, i));
-    }
-    QByteArray blob(int i) const
-    {
-        return QByteArray(static_cast<const char *>(sqlite3_column_blob(m_stmt, i)), sqlite3_column_bytes(m_stmt, i));
-    }
-    qint64 integer(int i) const { return sqlite3_column_int64(m_stmt, i); }
-
-private:
-    sqlite3_stmt *m_stmt = nullptr;
-    int m_rc = SQLITE_ERROR;
-};
 
 bool isCorruption(int rc)
 {
@@ -72,7 +42,7 @@ bool isCorruption(int rc)
     return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
 }
 
-CacheEntry entryFromRow(const Statement &s)
+CacheEntry entryFromRow(const SqliteStatement &s)
 {
     CacheEntry e;
     e.key = s.text(0);
@@ -203,7 +173,7 @@ QString CacheStore::resolveAlias(const QString &key)
 {
     if (!m_db)
         return key;
-    Statement s(m_db, "SELECT key FROM aliases WHERE alias = ?");
+    SqliteStatement s(m_db, "SELECT key FROM aliases WHERE alias = ?");
     if (!s.ok())
         return key;
     s.bind(1, key);
@@ -218,7 +188,7 @@ std::optional<CacheEntry> CacheStore::loadFromFile(const QString &key)
 {
     if (!m_db)
         return std::nullopt;
-    Statement s(m_db, "SELECT key, kind, object_id, status, headers, body, stored_at, expires_at, hits "
+    SqliteStatement s(m_db, "SELECT key, kind, object_id, status, headers, body, stored_at, expires_at, hits "
                       "FROM entries WHERE key = ?");
     if (!checkResult(s.rc(), "lookup"))
         return std::nullopt;
@@ -250,7 +220,7 @@ bool CacheStore::store(const CacheEntry &entry)
     m_hot.insert(entry.key, new CacheEntry(entry), int(qMin<qint64>(entry.size(), kHotCacheBytes)));
     if (!m_db)
         return false;
-    Statement s(m_db, "INSERT OR REPLACE INTO entries(key, kind, object_id, status, headers, body, "
+    SqliteStatement s(m_db, "INSERT OR REPLACE INTO entries(key, kind, object_id, status, headers, body, "
                       "stored_at, expires_at, hits, size) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!checkResult(s.rc(), "write"))
         return false;
@@ -275,12 +245,12 @@ bool CacheStore::remove(const QString &key)
     m_pendingHits.remove(target);
     if (!m_db)
         return false;
-    Statement s(m_db, "DELETE FROM entries WHERE key = ?");
+    SqliteStatement s(m_db, "DELETE FROM entries WHERE key = ?");
     s.bind(1, target);
     if (!checkResult(s.step(), "delete"))
         return false;
     const bool removed = sqlite3_changes(m_db) > 0;
-    Statement a(m_db, "DELETE FROM aliases WHERE key = ?");
+    SqliteStatement a(m_db, "DELETE FROM aliases WHERE key = ?");
     a.bind(1, target);
     checkResult(a.step(), "delete");
     return removed;
@@ -291,7 +261,7 @@ int CacheStore::removeByPrefix(const QString &prefix)
     if (!m_db || prefix.isEmpty())
         return 0;
     QStringList keys;
-    Statement s(m_db, "SELECT key FROM entries WHERE substr(key, 1, length(?1)) = ?1");
+    SqliteStatement s(m_db, "SELECT key FROM entries WHERE substr(key, 1, length(?1)) = ?1");
     s.bind(1, prefix);
     while (s.step() == SQLITE_ROW)
         keys.append(s.text(0));
@@ -315,7 +285,7 @@ void CacheStore::addAlias(const QString &alias, const QString &key)
 {
     if (!m_db || alias == key)
         return;
-    Statement s(m_db, "INSERT OR REPLACE INTO aliases(alias, key) VALUES(?, ?)");
+    SqliteStatement s(m_db, "INSERT OR REPLACE INTO aliases(alias, key) VALUES(?, ?)");
     s.bind(1, alias);
     s.bind(2, key);
     checkResult(s.step(), "write");
@@ -333,7 +303,7 @@ void CacheStore::flush()
     if (!m_db || m_pendingHits.isEmpty())
         return;
     exec("BEGIN");
-    Statement s(m_db, "UPDATE entries SET hits = hits + ? WHERE key = ?");
+    SqliteStatement s(m_db, "UPDATE entries SET hits = hits + ? WHERE key = ?");
     for (auto it = m_pendingHits.cbegin(); it != m_pendingHits.cend(); ++it) {
         s.bind(1, it.value());
         s.bind(2, it.key());
@@ -349,7 +319,7 @@ CacheStore::Stats CacheStore::stats()
     Stats result;
     if (!m_db)
         return result;
-    Statement s(m_db, "SELECT count(*), coalesce(sum(size), 0), coalesce(sum(hits), 0) FROM entries");
+    SqliteStatement s(m_db, "SELECT count(*), coalesce(sum(size), 0), coalesce(sum(hits), 0) FROM entries");
     if (s.ok() && s.step() == SQLITE_ROW) {
         result.entries = s.integer(0);
         result.bytes = s.integer(1);
@@ -366,7 +336,7 @@ QList<CacheEntry> CacheStore::search(const QString &text, int limit)
     if (!m_db)
         return result;
     flush();
-    Statement s(m_db, "SELECT key, kind, object_id, status, headers, body, stored_at, expires_at, hits "
+    SqliteStatement s(m_db, "SELECT key, kind, object_id, status, headers, body, stored_at, expires_at, hits "
                       "FROM entries WHERE ?1 = '' OR instr(lower(object_id), lower(?1)) > 0 "
                       "OR key IN (SELECT key FROM aliases WHERE instr(lower(alias), lower(?1)) > 0) "
                       "ORDER BY stored_at DESC LIMIT ?2");
@@ -384,7 +354,7 @@ int CacheStore::evictToSize(qint64 maxBytes)
     int evicted = 0;
     qint64 bytes = stats().bytes;
     while (m_db && bytes > maxBytes) {
-        Statement s(m_db, "SELECT key, size FROM entries ORDER BY stored_at ASC LIMIT 64");
+        SqliteStatement s(m_db, "SELECT key, size FROM entries ORDER BY stored_at ASC LIMIT 64");
         QList<QPair<QString, qint64>> oldest;
         while (s.step() == SQLITE_ROW)
             oldest.append({s.text(0), s.integer(1)});

@@ -28,6 +28,10 @@ public:
     virtual void read(Callback done) = 0;
     virtual void write(const QString &key, Callback done) = 0;
     virtual void remove(Callback done) = 0;
+
+    // Runs one asynchronous call and waits for its callback in a local event loop, for
+    // command-line tools that have no event loop of their own running.
+    static Result callAndWait(const std::function<void(Callback)> &call);
 };
 
 } // namespace vtrelay

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "RequestHistory.h"
 
+#include "storage/SqliteStatement.h"
+
 #include "cache/CacheEntry.h"
 #include "cache/Gzip.h"
 
@@ -39,45 +41,6 @@ CREATE TABLE IF NOT EXISTS requests(
 CREATE INDEX IF NOT EXISTS requests_by_time ON requests(time_ms);
 )sql";
 
-// A prepared statement that finalizes itself.
-class Query
-{
-public:
-    Query(sqlite3 *db, const char *sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
-    ~Query() { sqlite3_finalize(m_stmt); }
-    Query(const Query &) = delete;
-    Query &operator=(const Query &) = delete;
-
-    int rc() const { return m_rc; }
-    void bind(int i, const QString &s)
-    {
-        const QByteArray utf8 = s.toUtf8();
-        sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
-    }
-    void bind(int i, const QByteArray &b)
-    {
-        // An empty QByteArray has a null pointer, which SQLite would store as NULL.
-        static const char empty = 0;
-        sqlite3_bind_blob(m_stmt, i, b.isEmpty() ? &empty : b.constData(), int(b.size()), SQLITE_TRANSIENT);
-    }
-    void bind(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
-    int step() { return sqlite3_step(m_stmt); }
-    void reset() { sqlite3_reset(m_stmt); }
-    QString text(int i) const
-    {
-        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, i)),
-                                 sqlite3_column_bytes(m_stmt, i));
-    }
-    QByteArray blob(int i) const
-    {
-        return QByteArray(static_cast<const char *>(sqlite3_column_blob(m_stmt, i)), sqlite3_column_bytes(m_stmt, i));
-    }
-    qint64 integer(int i) const { return sqlite3_column_int64(m_stmt, i); }
-
-private:
-    sqlite3_stmt *m_stmt = nullptr;
-    int m_rc = SQLITE_ERROR;
-};
 } // namespace
 
 RequestHistory::RequestHistory(const QString &directory, QObject *parent)
@@ -148,7 +111,7 @@ bool RequestHistory::append(const QList<RequestRecord> &records)
         return false;
     if (!exec("BEGIN"))
         return false;
-    Query q(m_db, "INSERT INTO requests(log_id, time_ms, client, method, target, api, kind, object_id, status, "
+    SqliteStatement q(m_db, "INSERT INTO requests(log_id, time_ms, client, method, target, api, kind, object_id, status, "
                   "cache_outcome, latency_ms, bytes, error_code, request_headers, response_headers, body_gzip) "
                   "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bool ok = check(q.rc(), "write");
@@ -186,7 +149,7 @@ QList<RequestRecord> RequestHistory::recent(int limit, int withBodies)
     QList<RequestRecord> result;
     if (!m_db)
         return result;
-    Query q(m_db, "SELECT log_id, time_ms, client, method, target, api, kind, object_id, status, cache_outcome, "
+    SqliteStatement q(m_db, "SELECT log_id, time_ms, client, method, target, api, kind, object_id, status, cache_outcome, "
                   "latency_ms, bytes, error_code, request_headers, response_headers, body_gzip "
                   "FROM requests ORDER BY id DESC LIMIT ?");
     if (!check(q.rc(), "read"))
@@ -222,7 +185,7 @@ RequestHistory::Counts RequestHistory::countsSince(qint64 sinceMs)
     Counts counts;
     if (!m_db)
         return counts;
-    Query q(m_db, "SELECT count(*), "
+    SqliteStatement q(m_db, "SELECT count(*), "
                   "coalesce(sum(api != '' AND error_code = '' AND cache_outcome IN ('MISS', 'BYPASS', 'STALE')), 0), "
                   "coalesce(sum(cache_outcome IN ('HIT', 'COALESCED')), 0), "
                   "coalesce(sum(api != '' AND error_code = '' AND cache_outcome = 'MISS'), 0) "
@@ -243,7 +206,7 @@ int RequestHistory::prune(qint64 nowMs)
 {
     if (!m_db)
         return 0;
-    Query q(m_db, "DELETE FROM requests WHERE time_ms < ?");
+    SqliteStatement q(m_db, "DELETE FROM requests WHERE time_ms < ?");
     q.bind(1, nowMs - qint64(m_retentionDays) * kDayMs);
     if (!check(q.step(), "delete"))
         return 0;

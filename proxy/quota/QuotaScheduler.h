@@ -52,8 +52,8 @@ public:
         // by MD5 and by SHA-256), so they never run at the same time.
         QString conflictGroup;
         QString conflictClass;
-        // Starts the call; returns false when it turned out not to need upstream (for example
-        // because the answer reached the cache meanwhile), so no quota is spent.
+        // Starts the call. Returns false when the call turned out not to need upstream (for
+        // example because the response reached the cache meanwhile), and then no quota is spent.
         std::function<bool()> start;
         std::function<void(int retryAfterSeconds)> reject;
         // When the call must start by, ms since the epoch; 0 means maxWaitSeconds from now.
